@@ -1,0 +1,28 @@
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Autograd;
+
+/// <summary>Backward rule of one recorded operation: reads <c>output.Grad</c> and adds into the inputs' gradients.</summary>
+public delegate void BackwardFunction(Tensor output);
+
+/// <summary>
+/// One entry of the define-by-run tape: the operation's name, the tensors it consumed, and its backward rule
+/// (the micrograd idea — <c>_backward</c> closures over the forward's saved values — with tensors instead of scalars).
+/// </summary>
+public sealed class GradNode
+{
+    internal GradNode(string op, Tensor[] inputs, BackwardFunction backward)
+    {
+        Op = op;
+        Inputs = inputs;
+        Backward = backward;
+    }
+
+    /// <summary>Name of the operation that produced the tensor, e.g. "MatMul".</summary>
+    public string Op { get; }
+
+    /// <summary>The operation's tensor inputs, in order.</summary>
+    public IReadOnlyList<Tensor> Inputs { get; }
+
+    internal BackwardFunction Backward { get; }
+}

@@ -1,0 +1,38 @@
+using Sharpformer.Kernels;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Layer normalisation over the last axis with optional affine weight γ and bias β of shape [d] — the "Norm" of
+    /// the paper's "Add &amp; Norm" sub-layer output LayerNorm(x + Sublayer(x)) (Section 3.1). Fused into one kernel.
+    /// </summary>
+    public static Tensor LayerNorm(this Tensor x, Tensor? weight, Tensor? bias, float eps = 1e-5f)
+    {
+        if (x.Rank == 0) throw new ArgumentException("LayerNorm: needs at least one dimension, got a scalar.", nameof(x));
+        int n = x.Dims[^1];
+        CheckAffine(weight, n, x, nameof(weight));
+        CheckAffine(bias, n, x, nameof(bias));
+        int rows = n == 0 ? 0 : x.Length / n;
+        var y = Tensor.Empty(x.Dims);
+        var mean = new float[rows];
+        var rstd = new float[rows];
+        LayerNormKernel.Forward(x.Data, weight is null ? default : weight.Data, bias is null ? default : bias.Data, eps,
+            y.Data, mean, rstd, n);
+        Tensor[] inputs = weight is null ? (bias is null ? [x] : [x, bias]) : (bias is null ? [x, weight] : [x, weight, bias]);
+        return Tape.Record(y, "LayerNorm", inputs, o => LayerNormKernel.Backward(
+            x.Data, weight is null ? default : weight.Data, mean, rstd, o.Grad!.Data,
+            x.RequiresGrad ? Tape.GradSpan(x) : default,
+            weight is { RequiresGrad: true } ? Tape.GradSpan(weight) : default,
+            bias is { RequiresGrad: true } ? Tape.GradSpan(bias) : default, n));
+    }
+
+    private static void CheckAffine(Tensor? t, int n, Tensor x, string name)
+    {
+        if (t is not null && (t.Rank != 1 || t.Dims[0] != n))
+            throw new ArgumentException(
+                $"LayerNorm: {name} has shape {Shape.Format(t.Shape)} but must be [{n}] for input shape {Shape.Format(x.Shape)}.", name);
+    }
+}

@@ -1,0 +1,53 @@
+using Sharpformer.Kernels;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>Forward of a unary element-wise function: y = f(x).</summary>
+    private delegate void UnaryForward(ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>Backward of a unary function: dx += g * f'(x) (given x, y = f(x) and g = dL/dy).</summary>
+    private delegate void UnaryBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx);
+
+    /// <summary>max(x, 0).</summary>
+    public static Tensor Relu(this Tensor x) => Unary("Relu", x,
+        static (x, y) => TensorPrimitives.Max(x, 0f, y),
+        static (x, _, g, dx) => { for (int i = 0; i < dx.Length; i++) if (x[i] > 0f) dx[i] += g[i]; });
+
+    /// <summary>tanh(x); derivative 1 - y².</summary>
+    public static Tensor Tanh(this Tensor x) => Unary("Tanh", x,
+        static (x, y) => TensorPrimitives.Tanh(x, y),
+        static (_, y, g, dx) => { for (int i = 0; i < dx.Length; i++) dx[i] += g[i] * (1f - y[i] * y[i]); });
+
+    /// <summary>1 / (1 + e^-x); derivative y(1 - y).</summary>
+    public static Tensor Sigmoid(this Tensor x) => Unary("Sigmoid", x,
+        static (x, y) => TensorPrimitives.Sigmoid(x, y),
+        static (_, y, g, dx) => { for (int i = 0; i < dx.Length; i++) dx[i] += g[i] * y[i] * (1f - y[i]); });
+
+    /// <summary>e^x; derivative y.</summary>
+    public static Tensor Exp(this Tensor x) => Unary("Exp", x,
+        static (x, y) => TensorPrimitives.Exp(x, y),
+        static (_, y, g, dx) => TensorPrimitives.MultiplyAdd(g, y, dx, dx));
+
+    /// <summary>Natural logarithm; derivative 1/x.</summary>
+    public static Tensor Log(this Tensor x) => Unary("Log", x,
+        static (x, y) => TensorPrimitives.Log(x, y),
+        static (x, _, g, dx) => { for (int i = 0; i < dx.Length; i++) dx[i] += g[i] / x[i]; });
+
+    /// <summary>
+    /// GELU (Hendrycks and Gimpel): x·Φ(x) with the exact normal CDF, as PyTorch's default; with
+    /// <paramref name="tanhApproximation"/> the form 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) of PyTorch's approximate='tanh'.
+    /// </summary>
+    public static Tensor Gelu(this Tensor x, bool tanhApproximation = false) => tanhApproximation
+        ? Unary("GeluTanh", x, static (x, y) => GeluKernel.TanhForward(x, y), static (x, _, g, dx) => GeluKernel.TanhBackward(x, g, dx))
+        : Unary("Gelu", x, static (x, y) => GeluKernel.ExactForward(x, y), static (x, _, g, dx) => GeluKernel.ExactBackward(x, g, dx));
+
+    private static Tensor Unary(string op, Tensor x, UnaryForward forward, UnaryBackward backward)
+    {
+        var y = Tensor.Empty(x.Dims);
+        forward(x.Data, y.Data);
+        return Tape.Record(y, op, [x], o => backward(x.Data, o.Data, o.Grad!.Data, Tape.GradSpan(x)));
+    }
+}

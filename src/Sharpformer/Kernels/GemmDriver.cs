@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+
+namespace Sharpformer.Kernels;
+
+/// <summary>
+/// The single-threaded BLIS-style blocked SGEMM: packs cache-sized blocks of op(A) and op(B) and sweeps the
+/// micro-kernel over them, with edge tiles computed into a scratch tile so they need no special kernels.
+/// </summary>
+internal static unsafe class GemmDriver<TKernel>
+    where TKernel : struct, IGemmMicroKernel
+{
+    /// <summary>Columns per packed B block when A fits in one block, so each packed block is consumed from L2.</summary>
+    private const int SmallMNc = 512;
+
+    /// <summary>Computes C = alpha * op(A) * op(B) + beta * C on the calling thread; requires m, n, k and alpha nonzero.</summary>
+    public static void Run(
+        bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        int kcMax = Math.Min(TKernel.Kc, k);
+        int mcMax = Math.Min(TKernel.Mc, RoundUp(m, mr));
+        bool aFitsOneBlock = m <= TKernel.Mc;
+        int ncMax = Math.Min(aFitsOneBlock ? SmallMNc : TKernel.Nc, RoundUp(n, nr));
+
+        long packAFloats = (long)mcMax * kcMax;
+        float* buffer = GemmBuffers.Rent(packAFloats + ((long)kcMax * ncMax) + (mr * nr));
+        float* packA = buffer;
+        float* packB = packA + packAFloats;
+        float* tile = packB + ((long)kcMax * ncMax);
+        try
+        {
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                float betaBlock = pc == 0 ? beta : 1f;
+                float* aBlock = transA ? a + (pc * lda) : a + pc;
+                float* bBlock = transB ? b + pc : b + (pc * ldb);
+                if (aFitsOneBlock)
+                {
+                    GemmPacking.PackA<TKernel>(transA, aBlock, lda, m, kc, packA);
+                }
+
+                for (int jc = 0; jc < n; jc += ncMax)
+                {
+                    int nc = Math.Min(ncMax, n - jc);
+                    GemmPacking.PackB<TKernel>(transB, transB ? bBlock + (jc * ldb) : bBlock + jc, ldb, kc, nc, packB);
+                    for (int ic = 0; ic < m; ic += mcMax)
+                    {
+                        int mc = Math.Min(mcMax, m - ic);
+                        if (!aFitsOneBlock)
+                        {
+                            GemmPacking.PackA<TKernel>(transA, transA ? aBlock + ic : aBlock + (ic * lda), lda, mc, kc, packA);
+                        }
+
+                        MacroKernel(mc, nc, kc, alpha, packA, packB, betaBlock, c + (ic * ldc) + jc, ldc, tile);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            GemmBuffers.Return(buffer);
+        }
+    }
+
+    /// <summary>Multiplies a packed mc x kc block of A by a packed kc x nc block of B into C.</summary>
+    private static void MacroKernel(int mc, int nc, int kc, float alpha, float* packA, float* packB, float beta, float* c, nint ldc, float* tile)
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            float* b = packB + (jr * kc);
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int rows = Math.Min(mr, mc - ir);
+                float* a = packA + (ir * kc);
+                float* cTile = c + (ir * ldc) + jr;
+                if (rows == mr && cols == nr)
+                {
+                    TKernel.Run(kc, a, b, cTile, ldc, alpha, beta);
+                }
+                else
+                {
+                    TKernel.Run(kc, a, b, tile, nr, 1f, 0f);
+                    MergeTile(tile, nr, rows, cols, alpha, beta, cTile, ldc);
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the valid rows x cols corner of a scratch tile into C as alpha * tile + beta * C.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MergeTile(float* tile, int nr, int rows, int cols, float alpha, float beta, float* c, nint ldc)
+    {
+        for (int i = 0; i < rows; i++, tile += nr, c += ldc)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                c[j] = beta == 0 ? alpha * tile[j] : (alpha * tile[j]) + (beta * c[j]);
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

@@ -1,0 +1,112 @@
+namespace Sharpformer.Kernels;
+
+/// <summary>
+/// Row-wise softmax and log-softmax over the last axis, with the additive mask fused into the same pass
+/// (softmax(x + mask), Section 3.2.1's masking "by setting to −∞"). A row whose every entry is masked yields zeros
+/// instead of NaN, so padded query positions never poison a batch.
+/// </summary>
+public static class SoftmaxKernel
+{
+    /// <summary>
+    /// y[r] = softmax(x[r] + mask[r]) (or log-softmax) for each row r of the last axis of <paramref name="xShape"/>.
+    /// The mask is optional (empty span) and broadcasts to x's shape; its last dimension may be 1 (one value per row).
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, int[] xShape, ReadOnlySpan<float> mask, int[]? maskShape, Span<float> y, bool log)
+    {
+        int n = xShape.Length == 0 ? 1 : xShape[^1];
+        int rows = n == 0 ? 0 : x.Length / n;
+        var maskStrides = mask.IsEmpty ? null : MaskStrides(xShape, maskShape!);
+        for (int r = 0; r < rows; r++)
+        {
+            var xr = x.Slice(r * n, n);
+            var yr = y.Slice(r * n, n);
+            if (maskStrides is null) xr.CopyTo(yr);
+            else
+            {
+                int offset = MaskOffset(r, xShape, maskStrides);
+                if (maskStrides[^1] == 0) TensorPrimitives.Add(xr, mask[offset], yr);
+                else TensorPrimitives.Add(xr, mask.Slice(offset, n), yr);
+            }
+            Normalize(yr, log);
+        }
+    }
+
+    // Element strides of the mask seen through x's shape: 0 along dimensions it is broadcast over.
+    private static int[] MaskStrides(int[] xShape, int[] maskShape)
+    {
+        var own = Tensors.Shape.Strides(maskShape);
+        var strides = new int[xShape.Length];
+        int shift = xShape.Length - maskShape.Length;
+        for (int i = 0; i < maskShape.Length; i++) strides[i + shift] = maskShape[i] == 1 ? 0 : own[i];
+        return strides;
+    }
+
+    // Offset of row r's mask values: decompose r over x's leading dimensions.
+    private static int MaskOffset(int row, int[] xShape, int[] maskStrides)
+    {
+        int offset = 0;
+        for (int d = xShape.Length - 2; d >= 0 && row > 0; d--)
+        {
+            offset += row % xShape[d] * maskStrides[d];
+            row /= xShape[d];
+        }
+        return offset;
+    }
+
+    /// <summary>Softmax backward: dx += y ⊙ (g − Σ g⊙y), row by row.</summary>
+    public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int n)
+    {
+        for (int r = 0; r < y.Length / n; r++)
+        {
+            var yr = y.Slice(r * n, n);
+            var gr = g.Slice(r * n, n);
+            var dr = dx.Slice(r * n, n);
+            float dot = TensorPrimitives.Dot(yr, gr);
+            for (int j = 0; j < n; j++) dr[j] += yr[j] * (gr[j] - dot);
+        }
+    }
+
+    /// <summary>Log-softmax backward: dx += g − softmax ⊙ Σ g, with softmax = exp(y).</summary>
+    public static void LogBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int n)
+    {
+        for (int r = 0; r < y.Length / n; r++)
+        {
+            var yr = y.Slice(r * n, n);
+            var gr = g.Slice(r * n, n);
+            var dr = dx.Slice(r * n, n);
+            float sum = TensorPrimitives.Sum(gr);
+            for (int j = 0; j < n; j++) dr[j] += gr[j] - MathF.Exp(yr[j]) * sum;
+        }
+    }
+
+    /// <summary>log Σ exp(row), computed stably; −∞ for an empty or fully masked row.</summary>
+    public static float LogSumExp(ReadOnlySpan<float> row)
+    {
+        float max = TensorPrimitives.Max(row);
+        if (float.IsNegativeInfinity(max)) return max;
+        double sum = 0;
+        foreach (float v in row) sum += MathF.Exp(v - max);
+        return max + (float)Math.Log(sum);
+    }
+
+    // In place: row ← softmax(row) or log-softmax(row).
+    private static void Normalize(Span<float> row, bool log)
+    {
+        float max = TensorPrimitives.Max(row);
+        if (float.IsNegativeInfinity(max))
+        {
+            row.Fill(log ? float.NegativeInfinity : 0f);
+            return;
+        }
+        TensorPrimitives.Subtract(row, max, row);
+        if (log)
+        {
+            double sum = 0;
+            foreach (float v in row) sum += MathF.Exp(v);
+            TensorPrimitives.Subtract(row, (float)Math.Log(sum), row);
+            return;
+        }
+        TensorPrimitives.Exp(row, row);
+        TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
+    }
+}
