@@ -10,7 +10,7 @@ internal static unsafe class GemmDriver<TKernel>
     where TKernel : struct, IGemmMicroKernel
 {
     /// <summary>Columns per packed B block when A fits in one block, so each packed block is consumed from L2.</summary>
-    private const int SmallMNc = 512;
+    private static readonly int SmallMNc = int.Parse(Environment.GetEnvironmentVariable("TSNC") ?? "512");
 
     /// <summary>Computes C = alpha * op(A) * op(B) + beta * C on the calling thread; requires m, n, k and alpha nonzero.</summary>
     public static void Run(
@@ -45,6 +45,7 @@ internal static unsafe class GemmDriver<TKernel>
                 {
                     int nc = Math.Min(ncMax, n - jc);
                     GemmPacking.PackB<TKernel>(transB, transB ? bBlock + (jc * ldb) : bBlock + jc, ldb, kc, nc, packB);
+                    var prefetch = aFitsOneBlock ? NextBlock(transB, b, ldb, n, k, pc, jc, kcMax, ncMax) : default;
                     for (int ic = 0; ic < m; ic += mcMax)
                     {
                         int mc = Math.Min(mcMax, m - ic);
@@ -53,7 +54,7 @@ internal static unsafe class GemmDriver<TKernel>
                             GemmPacking.PackA<TKernel>(transA, transA ? aBlock + ic : aBlock + (ic * lda), lda, mc, kc, packA);
                         }
 
-                        MacroKernel(mc, nc, kc, alpha, packA, packB, betaBlock, c + (ic * ldc) + jc, ldc, tile);
+                        MacroKernel(mc, nc, kc, alpha, packA, packB, betaBlock, c + (ic * ldc) + jc, ldc, tile, ref prefetch);
                     }
                 }
             }
@@ -65,9 +66,12 @@ internal static unsafe class GemmDriver<TKernel>
     }
 
     /// <summary>Multiplies a packed mc x kc block of A by a packed kc x nc block of B into C.</summary>
-    private static void MacroKernel(int mc, int nc, int kc, float alpha, float* packA, float* packB, float beta, float* c, nint ldc, float* tile)
+    private static void MacroKernel(
+        int mc, int nc, int kc, float alpha, float* packA, float* packB, float beta, float* c, nint ldc, float* tile, ref GemmPrefetch prefetch)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
+        int calls = ((mc + mr - 1) / mr) * ((nc + nr - 1) / nr);
+        int linesPerCall = (prefetch.TotalLines + calls - 1) / calls;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
@@ -86,8 +90,30 @@ internal static unsafe class GemmDriver<TKernel>
                     TKernel.Run(kc, a, b, tile, nr, 1f, 0f);
                     MergeTile(tile, nr, rows, cols, alpha, beta, cTile, ldc);
                 }
+
+                prefetch.Step(linesPerCall);
             }
         }
+    }
+
+    /// <summary>Describes the source of the B block packed after the one at (pc, jc), so it can be prefetched meanwhile.</summary>
+    private static GemmPrefetch NextBlock(bool transB, float* b, nint ldb, int n, int k, int pc, int jc, int kcMax, int ncMax)
+    {
+        jc += ncMax;
+        if (jc >= n)
+        {
+            jc = 0;
+            pc += kcMax;
+            if (pc >= k)
+            {
+                return default;
+            }
+        }
+
+        int kc = Math.Min(kcMax, k - pc), nc = Math.Min(ncMax, n - jc);
+        return transB
+            ? new GemmPrefetch(b + (jc * ldb) + pc, ldb, nc, kc)
+            : new GemmPrefetch(b + (pc * ldb) + jc, ldb, kc, nc);
     }
 
     /// <summary>Writes the valid rows x cols corner of a scratch tile into C as alpha * tile + beta * C.</summary>

@@ -14,11 +14,14 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
 
     public static int Nr => 32;
 
-    public static int Kc => 256;
+    public static int Kc => TK;
+    static readonly int TK = int.Parse(Environment.GetEnvironmentVariable("TKC") ?? "256");
+    static readonly int TM = int.Parse(Environment.GetEnvironmentVariable("TMC") ?? "384");
+    static readonly int TN = int.Parse(Environment.GetEnvironmentVariable("TNC") ?? "4096");
 
-    public static int Mc => 384;
+    public static int Mc => TM;
 
-    public static int Nc => 4096;
+    public static int Nc => TN;
 
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
@@ -37,6 +40,30 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
         Vector512<float> c9a = default, c9b = default;
         Vector512<float> c10a = default, c10b = default;
         Vector512<float> c11a = default, c11b = default;
+        Sse.Prefetch0(c + (0 * ldc));
+        Sse.Prefetch0(c + (0 * ldc) + 16);
+        Sse.Prefetch0(c + (1 * ldc));
+        Sse.Prefetch0(c + (1 * ldc) + 16);
+        Sse.Prefetch0(c + (2 * ldc));
+        Sse.Prefetch0(c + (2 * ldc) + 16);
+        Sse.Prefetch0(c + (3 * ldc));
+        Sse.Prefetch0(c + (3 * ldc) + 16);
+        Sse.Prefetch0(c + (4 * ldc));
+        Sse.Prefetch0(c + (4 * ldc) + 16);
+        Sse.Prefetch0(c + (5 * ldc));
+        Sse.Prefetch0(c + (5 * ldc) + 16);
+        Sse.Prefetch0(c + (6 * ldc));
+        Sse.Prefetch0(c + (6 * ldc) + 16);
+        Sse.Prefetch0(c + (7 * ldc));
+        Sse.Prefetch0(c + (7 * ldc) + 16);
+        Sse.Prefetch0(c + (8 * ldc));
+        Sse.Prefetch0(c + (8 * ldc) + 16);
+        Sse.Prefetch0(c + (9 * ldc));
+        Sse.Prefetch0(c + (9 * ldc) + 16);
+        Sse.Prefetch0(c + (10 * ldc));
+        Sse.Prefetch0(c + (10 * ldc) + 16);
+        Sse.Prefetch0(c + (11 * ldc));
+        Sse.Prefetch0(c + (11 * ldc) + 16);
         for (int p = 0; p < kc; p++)
         {
             Vector512<float> b0 = Vector512.Load(b + 0);

@@ -1,0 +1,77 @@
+using Sharpformer.Autograd;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.NN;
+
+/// <summary>
+/// Section 3.2.2, Multi-Head Attention: MultiHead(Q, K, V) = Concat(head₁, …, head_h)Wᴼ with
+/// headᵢ = Attention(QWᵢQ, KWᵢK, VWᵢV). The h projections are one [d_model, d_model] linear each (q_proj, k_proj,
+/// v_proj), split into heads by a reshape and one permutation; used as self-attention (Q = K = V) and as
+/// encoder-decoder attention (K = V = encoder output).
+/// </summary>
+public sealed class MultiHeadAttention : Module
+{
+    /// <summary>Creates the four projections; <paramref name="dModel"/> must be divisible by <paramref name="heads"/>.</summary>
+    public MultiHeadAttention(int dModel, int heads, float dropout, Rng rng)
+    {
+        if (heads <= 0 || dModel % heads != 0)
+            throw new ArgumentException($"MultiHeadAttention: d_model {dModel} is not divisible by the number of heads {heads}.");
+        DModel = dModel;
+        Heads = heads;
+        QProj = RegisterModule("q_proj", new Linear(dModel, dModel, rng));
+        KProj = RegisterModule("k_proj", new Linear(dModel, dModel, rng));
+        VProj = RegisterModule("v_proj", new Linear(dModel, dModel, rng));
+        OutProj = RegisterModule("out_proj", new Linear(dModel, dModel, rng));
+        Attention = RegisterModule("attention", new ScaledDotProductAttention(dropout, rng));
+    }
+
+    /// <summary>Model width d_model.</summary>
+    public int DModel { get; }
+
+    /// <summary>Number of heads h; each has d_k = d_v = d_model / h.</summary>
+    public int Heads { get; }
+
+    /// <summary>Wᵠ for all heads.</summary>
+    public Linear QProj { get; }
+
+    /// <summary>Wᴷ for all heads.</summary>
+    public Linear KProj { get; }
+
+    /// <summary>Wⱽ for all heads.</summary>
+    public Linear VProj { get; }
+
+    /// <summary>Wᴼ.</summary>
+    public Linear OutProj { get; }
+
+    /// <summary>The attention function shared by the heads.</summary>
+    public ScaledDotProductAttention Attention { get; }
+
+    /// <summary>When set, <see cref="LastAttentionWeights"/> keeps the probabilities of the latest call (for visualisation).</summary>
+    public bool StoreAttentionWeights { get; set; }
+
+    /// <summary>Attention probabilities [B, h, T_q, T_k] of the latest call when <see cref="StoreAttentionWeights"/> is set.</summary>
+    public Tensor? LastAttentionWeights { get; private set; }
+
+    /// <summary>
+    /// Attends <paramref name="query"/> [B, T_q, d] over <paramref name="key"/>/<paramref name="value"/> [B, T_k, d];
+    /// <paramref name="mask"/> is additive and broadcasts to [B, h, T_q, T_k] (see <see cref="AttentionMasks"/>).
+    /// </summary>
+    public Tensor Forward(Tensor query, Tensor key, Tensor value, Tensor? mask = null)
+    {
+        if (query.Rank != 3 || key.Rank != 3 || value.Rank != 3 || key.Size(1) != value.Size(1) || query.Size(0) != key.Size(0))
+            throw new ArgumentException(
+                $"MultiHeadAttention: expected query [B, Tq, {DModel}], key and value [B, Tk, {DModel}], got {Shape.Format(query.Shape)}, {Shape.Format(key.Shape)}, {Shape.Format(value.Shape)}.");
+        var q = SplitHeads(QProj.Forward(query));
+        var k = SplitHeads(KProj.Forward(key));
+        var v = SplitHeads(VProj.Forward(value));
+        var (heads, weights) = Attention.Forward(q, k, v, mask);
+        if (StoreAttentionWeights) LastAttentionWeights = weights.Detach().Clone().Keep();
+        return OutProj.Forward(MergeHeads(heads));
+    }
+
+    // [B, T, d] → [B, h, T, d_k]
+    private Tensor SplitHeads(Tensor x) => x.Reshape(x.Size(0), x.Size(1), Heads, DModel / Heads).Permute(0, 2, 1, 3);
+
+    // [B, h, T, d_k] → [B, T, d]
+    private Tensor MergeHeads(Tensor x) => x.Permute(0, 2, 1, 3).Reshape(x.Size(0), x.Size(2), DModel);
+}
