@@ -62,26 +62,7 @@ public sealed class SafetensorsWriter
     /// Writes the file atomically: the data goes to a temporary file in the same directory, is flushed to disk, and
     /// then replaces <paramref name="path"/>, so a crash mid-save never leaves a half-written checkpoint behind.
     /// </summary>
-    public void Save(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var fullPath = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                WriteTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
+    public void Save(string path) => AtomicFile.Write(path, WriteTo);
 
     /// <summary>
     /// Writes the file to <paramref name="stream"/>: tensors ordered by element size (largest first) then name, so

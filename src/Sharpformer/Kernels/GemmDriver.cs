@@ -10,6 +10,8 @@ internal static unsafe class GemmDriver<TKernel>
     where TKernel : struct, IGemmMicroKernel
 {
     /// <summary>Columns per packed B block when A fits in one block, so each packed block is consumed from L2.</summary>
+    static readonly bool SkipPack = Environment.GetEnvironmentVariable("SKIPPACK") == "1";
+    static readonly bool SkipMacro = Environment.GetEnvironmentVariable("SKIPMACRO") == "1";
     private static readonly int SmallMNc = int.Parse(Environment.GetEnvironmentVariable("TSNC") ?? "512");
 
     /// <summary>Computes C = alpha * op(A) * op(B) + beta * C on the calling thread; requires m, n, k and alpha nonzero.</summary>
@@ -44,7 +46,8 @@ internal static unsafe class GemmDriver<TKernel>
                 for (int jc = 0; jc < n; jc += ncMax)
                 {
                     int nc = Math.Min(ncMax, n - jc);
-                    GemmPacking.PackB<TKernel>(transB, transB ? bBlock + (jc * ldb) : bBlock + jc, ldb, kc, nc, packB);
+                    if (!SkipPack) GemmPacking.PackB<TKernel>(transB, transB ? bBlock + (jc * ldb) : bBlock + jc, ldb, kc, nc, packB);
+                    if (SkipMacro) continue;
                     var prefetch = aFitsOneBlock ? NextBlock(transB, b, ldb, n, k, pc, jc, kcMax, ncMax) : default;
                     for (int ic = 0; ic < m; ic += mcMax)
                     {

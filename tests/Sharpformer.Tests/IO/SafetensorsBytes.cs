@@ -22,7 +22,7 @@ internal static class SafetensorsBytes
 
     /// <summary>A file holding one tensor whose raw bytes are <paramref name="data"/>.</summary>
     public static byte[] Single(string name, string dtype, int[] shape, byte[] data) =>
-        Build($$"""{"{{name}}":{"dtype":"{{dtype}}","shape":[{{string.Join(",", shape)}}],"data_offsets":[0,{{data.Length}}]}}""", data);
+        Build($$$"""{"{{{name}}}":{"dtype":"{{{dtype}}}","shape":[{{{string.Join(",", shape)}}}],"data_offsets":[0,{{{data.Length}}}]}}""", data);
 
     /// <summary>Opens in-memory bytes the way a caller with a stream would.</summary>
     public static SafetensorsFile Open(byte[] file) => SafetensorsFile.Open(new MemoryStream(file, writable: false));

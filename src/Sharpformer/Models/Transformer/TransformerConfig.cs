@@ -11,6 +11,9 @@ namespace Sharpformer.Models.Transformer;
 /// </summary>
 public sealed record TransformerConfig
 {
+    /// <summary>Which model family the config builds: "seq2seq" (<see cref="Seq2SeqTransformer"/>) or "lm" (<see cref="TransformerLanguageModel"/>).</summary>
+    [JsonPropertyName("kind")] public string Kind { get; init; } = "seq2seq";
+
     /// <summary>Model width d_model.</summary>
     [JsonPropertyName("d_model")] public int DModel { get; init; } = 512;
 
@@ -66,6 +69,7 @@ public sealed record TransformerConfig
     /// <summary>Checks the sizes, naming the first bad field.</summary>
     public TransformerConfig Validate(bool needsTarget = true)
     {
+        Require(Kind is "seq2seq" or "lm", $"kind '{Kind}' must be 'seq2seq' or 'lm'");
         Require(DModel > 0, "d_model must be positive");
         Require(Heads > 0 && DModel % Heads == 0, $"d_model {DModel} must be divisible by nhead {Heads}");
         Require(EncoderLayers >= 0 && DecoderLayers >= 0, "layer counts must not be negative");
