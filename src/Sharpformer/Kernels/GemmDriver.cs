@@ -9,10 +9,10 @@ namespace Sharpformer.Kernels;
 internal static unsafe class GemmDriver<TKernel>
     where TKernel : struct, IGemmMicroKernel
 {
+    private const int LineFloats = 16;
+
     /// <summary>Columns per packed B block when A fits in one block, so each packed block is consumed from L2.</summary>
-    static readonly bool SkipPack = Environment.GetEnvironmentVariable("SKIPPACK") == "1";
-    static readonly bool SkipMacro = Environment.GetEnvironmentVariable("SKIPMACRO") == "1";
-    private static readonly int SmallMNc = int.Parse(Environment.GetEnvironmentVariable("TSNC") ?? "512");
+    private static readonly int SmallMNc = int.Parse(Environment.GetEnvironmentVariable("TSNC") ?? "256");
 
     /// <summary>Computes C = alpha * op(A) * op(B) + beta * C on the calling thread; requires m, n, k and alpha nonzero.</summary>
     public static void Run(
@@ -46,9 +46,11 @@ internal static unsafe class GemmDriver<TKernel>
                 for (int jc = 0; jc < n; jc += ncMax)
                 {
                     int nc = Math.Min(ncMax, n - jc);
-                    if (!SkipPack) GemmPacking.PackB<TKernel>(transB, transB ? bBlock + (jc * ldb) : bBlock + jc, ldb, kc, nc, packB);
-                    if (SkipMacro) continue;
-                    var prefetch = aFitsOneBlock ? NextBlock(transB, b, ldb, n, k, pc, jc, kcMax, ncMax) : default;
+                    GemmPacking.PackB<TKernel>(transB, transB ? bBlock + (jc * ldb) : bBlock + jc, ldb, kc, nc, packB);
+
+                    // With one A block each packed B block is used once, so reading B from memory is the bottleneck:
+                    // prefetch the next block's source during this block's arithmetic.
+                    var prefetch = aFitsOneBlock ? NextBlock(transB, b, ldb, n, k, pc, jc, kcMax, ncMax) : new Prefetch(packB, 0, 1);
                     for (int ic = 0; ic < m; ic += mcMax)
                     {
                         int mc = Math.Min(mcMax, m - ic);
@@ -57,7 +59,7 @@ internal static unsafe class GemmDriver<TKernel>
                             GemmPacking.PackA<TKernel>(transA, transA ? aBlock + ic : aBlock + (ic * lda), lda, mc, kc, packA);
                         }
 
-                        MacroKernel(mc, nc, kc, alpha, packA, packB, betaBlock, c + (ic * ldc) + jc, ldc, tile, ref prefetch);
+                        MacroKernel(mc, nc, kc, alpha, packA, packB, betaBlock, c + (ic * ldc) + jc, ldc, tile, prefetch);
                     }
                 }
             }
@@ -70,37 +72,37 @@ internal static unsafe class GemmDriver<TKernel>
 
     /// <summary>Multiplies a packed mc x kc block of A by a packed kc x nc block of B into C.</summary>
     private static void MacroKernel(
-        int mc, int nc, int kc, float alpha, float* packA, float* packB, float beta, float* c, nint ldc, float* tile, ref GemmPrefetch prefetch)
+        int mc, int nc, int kc, float alpha, float* packA, float* packB, float beta, float* c, nint ldc, float* tile, Prefetch prefetch)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
-        int calls = ((mc + mr - 1) / mr) * ((nc + nr - 1) / nr);
-        int linesPerCall = (prefetch.TotalLines + calls - 1) / calls;
+        int call = 0;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
             float* b = packB + (jr * kc);
-            for (int ir = 0; ir < mc; ir += mr)
+            for (int ir = 0; ir < mc; ir += mr, call++)
             {
                 int rows = Math.Min(mr, mc - ir);
                 float* a = packA + (ir * kc);
                 float* cTile = c + (ir * ldc) + jr;
+
+                // Call number i prefetches line i (mod the row length) of every source row of the next block.
+                float* pf = prefetch.Source + (call % prefetch.LinesPerRow * LineFloats);
                 if (rows == mr && cols == nr)
                 {
-                    TKernel.Run(kc, a, b, cTile, ldc, alpha, beta);
+                    TKernel.Run(kc, a, b, cTile, ldc, alpha, beta, pf, prefetch.Stride);
                 }
                 else
                 {
-                    TKernel.Run(kc, a, b, tile, nr, 1f, 0f);
+                    TKernel.Run(kc, a, b, tile, nr, 1f, 0f, pf, prefetch.Stride);
                     MergeTile(tile, nr, rows, cols, alpha, beta, cTile, ldc);
                 }
-
-                prefetch.Step(linesPerCall);
             }
         }
     }
 
-    /// <summary>Describes the source of the B block packed after the one at (pc, jc), so it can be prefetched meanwhile.</summary>
-    private static GemmPrefetch NextBlock(bool transB, float* b, nint ldb, int n, int k, int pc, int jc, int kcMax, int ncMax)
+    /// <summary>Describes the source of the B block packed after the one at (pc, jc); the current block when none follows.</summary>
+    private static Prefetch NextBlock(bool transB, float* b, nint ldb, int n, int k, int pc, int jc, int kcMax, int ncMax)
     {
         jc += ncMax;
         if (jc >= n)
@@ -109,14 +111,14 @@ internal static unsafe class GemmDriver<TKernel>
             pc += kcMax;
             if (pc >= k)
             {
-                return default;
+                return new Prefetch(b, 0, 1);
             }
         }
 
         int kc = Math.Min(kcMax, k - pc), nc = Math.Min(ncMax, n - jc);
         return transB
-            ? new GemmPrefetch(b + (jc * ldb) + pc, ldb, nc, kc)
-            : new GemmPrefetch(b + (pc * ldb) + jc, ldb, kc, nc);
+            ? new Prefetch(b + (jc * ldb) + pc, ldb, (kc + LineFloats - 1) / LineFloats)
+            : new Prefetch(b + (pc * ldb) + jc, ldb, (nc + LineFloats - 1) / LineFloats);
     }
 
     /// <summary>Writes the valid rows x cols corner of a scratch tile into C as alpha * tile + beta * C.</summary>
@@ -133,4 +135,14 @@ internal static unsafe class GemmDriver<TKernel>
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Rows of a block to prefetch: the first row, the distance between rows and the cache lines per row.</summary>
+    private readonly struct Prefetch(float* source, nint stride, int linesPerRow)
+    {
+        public float* Source { get; } = source;
+
+        public nint Stride { get; } = stride;
+
+        public int LinesPerRow { get; } = linesPerRow;
+    }
 }

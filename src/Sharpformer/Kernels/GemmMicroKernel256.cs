@@ -23,7 +23,7 @@ internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
     public static bool IsSupported => Fma.IsSupported && Avx2.IsSupported;
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride)
     {
         Vector256<float> c0a = default, c0b = default;
         Vector256<float> c1a = default, c1b = default;
@@ -53,6 +53,8 @@ internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
             Vector256<float> a5 = Vector256.Create(a[5]);
             c5a = Fma.MultiplyAdd(a5, b0, c5a);
             c5b = Fma.MultiplyAdd(a5, b1, c5b);
+            Sse.Prefetch1(prefetch);
+            prefetch += prefetchStride;
             a += 6;
             b += 16;
         }

@@ -26,7 +26,7 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride)
     {
         Vector512<float> c0a = default, c0b = default;
         Vector512<float> c1a = default, c1b = default;
@@ -104,6 +104,8 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
             Vector512<float> a11 = Vector512.Create(a[11]);
             c11a = Avx512F.FusedMultiplyAdd(a11, b0, c11a);
             c11b = Avx512F.FusedMultiplyAdd(a11, b1, c11b);
+            Sse.Prefetch1(prefetch);
+            prefetch += prefetchStride;
             a += 12;
             b += 32;
         }

@@ -26,7 +26,8 @@ internal unsafe interface IGemmMicroKernel
 
     /// <summary>
     /// Computes the full Mr x Nr tile C = alpha * A * B + beta * C from packed panels of depth <paramref name="kc"/>;
-    /// C is not read when <paramref name="beta"/> is zero.
+    /// C is not read when <paramref name="beta"/> is zero. Step p also prefetches prefetch + p * prefetchStride, which lets
+    /// the caller stream the next block from memory while the FMA units work.
     /// </summary>
-    static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+    static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride);
 }

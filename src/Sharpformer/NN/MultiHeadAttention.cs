@@ -55,15 +55,22 @@ public sealed class MultiHeadAttention : Module
     /// <summary>
     /// Attends <paramref name="query"/> [B, T_q, d] over <paramref name="key"/>/<paramref name="value"/> [B, T_k, d];
     /// <paramref name="mask"/> is additive and broadcasts to [B, h, T_q, T_k] (see <see cref="AttentionMasks"/>).
+    /// With a <paramref name="cache"/> (incremental decoding) the new keys and values join the cached ones — or, for a
+    /// static cache already filled, the key and value inputs are not projected again.
     /// </summary>
-    public Tensor Forward(Tensor query, Tensor key, Tensor value, Tensor? mask = null)
+    public Tensor Forward(Tensor query, Tensor key, Tensor value, Tensor? mask = null, KeyValueCache? cache = null)
     {
         if (query.Rank != 3 || key.Rank != 3 || value.Rank != 3 || key.Size(1) != value.Size(1) || query.Size(0) != key.Size(0))
             throw new ArgumentException(
                 $"MultiHeadAttention: expected query [B, Tq, {DModel}], key and value [B, Tk, {DModel}], got {Shape.Format(query.Shape)}, {Shape.Format(key.Shape)}, {Shape.Format(value.Shape)}.");
         var q = SplitHeads(QProj.Forward(query));
-        var k = SplitHeads(KProj.Forward(key));
-        var v = SplitHeads(VProj.Forward(value));
+        Tensor k, v;
+        if (cache is { IsStatic: true, Keys: not null, Values: not null }) (k, v) = (cache.Keys, cache.Values);
+        else
+        {
+            (k, v) = (SplitHeads(KProj.Forward(key)), SplitHeads(VProj.Forward(value)));
+            if (cache is not null) (k, v) = cache.Update(k, v);
+        }
         var (heads, weights) = Attention.Forward(q, k, v, mask);
         if (StoreAttentionWeights) LastAttentionWeights = weights.Detach().Clone().Keep();
         return OutProj.Forward(MergeHeads(heads));

@@ -20,10 +20,13 @@ public sealed class Decoder : Module
     /// <summary>The final LayerNorm, or null.</summary>
     public LayerNorm? Norm { get; }
 
-    /// <summary>Runs the stack over the target states given the encoder output and the two additive masks.</summary>
-    public Tensor Forward(Tensor x, Tensor memory, Tensor? selfMask, Tensor? memoryMask)
+    /// <summary>
+    /// Runs the stack over the target states given the encoder output and the two additive masks; with
+    /// <paramref name="caches"/> (one per layer) it decodes incrementally.
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor memory, Tensor? selfMask, Tensor? memoryMask, IReadOnlyList<DecoderLayerCache>? caches = null)
     {
-        foreach (var layer in Layers.Items) x = layer.Forward(x, memory, selfMask, memoryMask);
+        for (int i = 0; i < Layers.Count; i++) x = Layers[i].Forward(x, memory, selfMask, memoryMask, caches?[i]);
         return Norm is null ? x : Norm.Forward(x);
     }
 }

@@ -57,20 +57,31 @@ public sealed class DecoderLayer : Module
 
     /// <summary>
     /// Transforms the target states <paramref name="x"/> [B, T, d] given the encoder output <paramref name="memory"/>
-    /// [B, S, d]; both masks are additive (causal + target padding, and source padding).
+    /// [B, S, d]; both masks are additive (causal + target padding, and source padding). During incremental decoding
+    /// <paramref name="cache"/> carries this layer's self- and cross-attention keys and values between steps.
     /// </summary>
-    public Tensor Forward(Tensor x, Tensor memory, Tensor? selfMask, Tensor? memoryMask)
+    public Tensor Forward(Tensor x, Tensor memory, Tensor? selfMask, Tensor? memoryMask, DecoderLayerCache? cache = null)
     {
         if (_normFirst)
         {
             var h = Norm1.Forward(x);
-            x = x.Add(Dropout1.Forward(SelfAttention.Forward(h, h, h, selfMask)));
+            x = x.Add(Dropout1.Forward(SelfAttention.Forward(h, h, h, selfMask, cache?.SelfAttention)));
             h = Norm2.Forward(x);
-            x = x.Add(Dropout2.Forward(CrossAttention.Forward(h, memory, memory, memoryMask)));
+            x = x.Add(Dropout2.Forward(CrossAttention.Forward(h, memory, memory, memoryMask, cache?.CrossAttention)));
             return x.Add(Dropout3.Forward(FeedForward.Forward(Norm3.Forward(x))));
         }
-        x = Norm1.Forward(x.Add(Dropout1.Forward(SelfAttention.Forward(x, x, x, selfMask))));
-        x = Norm2.Forward(x.Add(Dropout2.Forward(CrossAttention.Forward(x, memory, memory, memoryMask))));
+        x = Norm1.Forward(x.Add(Dropout1.Forward(SelfAttention.Forward(x, x, x, selfMask, cache?.SelfAttention))));
+        x = Norm2.Forward(x.Add(Dropout2.Forward(CrossAttention.Forward(x, memory, memory, memoryMask, cache?.CrossAttention))));
         return Norm3.Forward(x.Add(Dropout3.Forward(FeedForward.Forward(x))));
     }
+}
+
+/// <summary>The two attention caches of one decoder layer.</summary>
+public sealed class DecoderLayerCache
+{
+    /// <summary>Growing keys/values of the masked self-attention.</summary>
+    public KeyValueCache SelfAttention { get; } = new(isStatic: false);
+
+    /// <summary>Keys/values over the encoder output, computed at the first step.</summary>
+    public KeyValueCache CrossAttention { get; } = new(isStatic: true);
 }

@@ -9,7 +9,7 @@ namespace Sharpformer.Models.Transformer;
 /// masked decoder stack attending over the memory → linear "generator" to target-vocabulary logits (the softmax is
 /// left to the loss or the search). Optional three-way weight tying of Section 3.4.
 /// </summary>
-public sealed class Seq2SeqTransformer : Module
+public sealed class Seq2SeqTransformer : Module, IIncrementalDecoder
 {
     /// <summary>Builds the model; all randomness (initialisation and dropout) comes from <paramref name="rng"/>.</summary>
     public Seq2SeqTransformer(TransformerConfig config, Rng rng)
@@ -78,6 +78,28 @@ public sealed class Seq2SeqTransformer : Module
             AttentionMasks.KeyPadding(AttentionMasks.PaddingFromIds(target, Config.PadId)));
         var y = TokenEmbedding.Forward(TargetEmbedding, target, Positions, EmbeddingDropout);
         return Generator.Forward(Decoder.Forward(y, memory, selfMask, memoryMask));
+    }
+
+    /// <inheritdoc />
+    public IDecoderState Start(IntTensor source)
+    {
+        var (memory, mask) = Encode(source);
+        return new TransformerDecoderState(memory, mask, Decoder.Layers.Count);
+    }
+
+    /// <summary>
+    /// One incremental decoding step: embeds each row's previous token at the state's position and runs the decoder
+    /// with its key/value caches, so a step costs O(T) attention instead of re-decoding the whole prefix.
+    /// </summary>
+    public Tensor Step(IDecoderState state, IntTensor previousTokens)
+    {
+        var s = (TransformerDecoderState)state;
+        var ids = new IntTensor(previousTokens.Data, previousTokens.Length, 1);
+        TokenEmbedding.CheckIds(ids, Config.TargetVocab, "previous tokens");
+        var y = TokenEmbedding.Forward(TargetEmbedding, ids, Positions, EmbeddingDropout, s.Position);
+        var hidden = Decoder.Forward(y, s.Memory, null, s.MemoryMask, s.Caches);
+        s.Position++;
+        return Generator.Forward(hidden).Reshape(ids.Shape[0], Config.TargetVocab);
     }
 
     /// <summary>Mean token cross-entropy of <paramref name="logits"/> against <paramref name="labels"/>, padding ignored.</summary>

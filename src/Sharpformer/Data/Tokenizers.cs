@@ -1,0 +1,44 @@
+namespace Sharpformer.Data;
+
+/// <summary>Loads any saved tokenizer, choosing the class from the kind recorded in the file.</summary>
+public static class Tokenizers
+{
+    /// <summary>
+    /// Reads a file written by <see cref="ITokenizer.Save"/>. A missing file throws <see cref="FileNotFoundException"/>;
+    /// a corrupt or inconsistent one throws <see cref="DataFormatException"/>; both name the file.
+    /// </summary>
+    public static ITokenizer Load(string path)
+    {
+        var file = TokenizerFile.Read(path);
+        try
+        {
+            var vocabulary = new Vocabulary(file.Tokens!);
+            return file.Kind switch
+            {
+                CharTokenizer.KindName => new CharTokenizer(vocabulary),
+                WordTokenizer.KindName => new WordTokenizer(vocabulary),
+                BpeTokenizer.KindName => new BpeTokenizer(vocabulary, ParseMerges(path, file.Merges)),
+                _ => throw new DataFormatException(path, null,
+                    $"unknown tokenizer kind '{file.Kind}' (expected {CharTokenizer.KindName}, {WordTokenizer.KindName} or {BpeTokenizer.KindName})"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataFormatException(path, null, $"inconsistent tokenizer: {e.Message}", e);
+        }
+    }
+
+    private static List<(string Left, string Right)> ParseMerges(string path, string[]? merges)
+    {
+        if (merges is null) throw new DataFormatException(path, null, "a bpe tokenizer file needs a 'merges' list");
+        var pairs = new List<(string Left, string Right)>(merges.Length);
+        for (int rank = 0; rank < merges.Length; rank++)
+        {
+            var parts = merges[rank]?.Split(' ');
+            if (parts is not [{ Length: > 0 } left, { Length: > 0 } right])
+                throw new DataFormatException(path, null, $"merge {rank} '{merges[rank]}' is not two pieces separated by one space");
+            pairs.Add((left, right));
+        }
+        return pairs;
+    }
+}

@@ -1,0 +1,39 @@
+using Sharpformer.Data;
+
+namespace Sharpformer.Decoding;
+
+/// <summary>Settings shared by greedy and beam search.</summary>
+public sealed record SearchOptions
+{
+    /// <summary>Largest number of tokens generated per sentence (the &lt;eos&gt; included).</summary>
+    public int MaxLength { get; init; } = 128;
+
+    /// <summary>Number of hypotheses kept per sentence (1 = greedy).</summary>
+    public int BeamSize { get; init; } = 1;
+
+    /// <summary>GNMT length-penalty exponent α (0.6 in the paper's Section 6.1; 0 = none).</summary>
+    public float LengthPenaltyAlpha { get; init; } = 0.6f;
+
+    /// <summary>Token that starts every output.</summary>
+    public int BosId { get; init; } = SpecialTokens.Bos;
+
+    /// <summary>Token that ends an output.</summary>
+    public int EosId { get; init; } = SpecialTokens.Eos;
+
+    /// <summary>Padding token; like &lt;bos&gt; it is never generated.</summary>
+    public int PadId { get; init; } = SpecialTokens.Pad;
+
+    /// <summary>Log-probabilities of the next token for every row [N, V], with &lt;pad&gt; and &lt;bos&gt; ruled out.</summary>
+    internal Tensors.Tensor NextTokenLogProbabilities(Tensors.Tensor logits)
+    {
+        var logProbs = Autograd.Ops.LogSoftmax(logits);
+        int vocab = logProbs.Size(1);
+        var data = logProbs.Data;
+        for (int r = 0; r < logProbs.Size(0); r++)
+        {
+            data[r * vocab + PadId] = float.NegativeInfinity;
+            data[r * vocab + BosId] = float.NegativeInfinity;
+        }
+        return logProbs;
+    }
+}

@@ -1,0 +1,25 @@
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Training;
+
+/// <summary>
+/// What the <see cref="Trainer{TBatch}"/> needs from a model and its data: the batches of an epoch (a deterministic
+/// function of the epoch number, so a resumed run sees the same order), the loss of a batch, and a dev evaluation.
+/// </summary>
+public interface ITrainingTask<TBatch>
+{
+    /// <summary>The batches of epoch <paramref name="epoch"/>, always in the same order for the same epoch.</summary>
+    IEnumerable<TBatch> Epoch(int epoch);
+
+    /// <summary>The scalar training loss of a batch, recorded for backward.</summary>
+    Tensor Loss(TBatch batch);
+
+    /// <summary>Number of target tokens in a batch (for tokens/s).</summary>
+    int TargetTokens(TBatch batch);
+
+    /// <summary>Evaluates on the dev set (called in eval mode without gradients).</summary>
+    Evaluation Evaluate();
+}
+
+/// <summary>Dev-set results: mean token loss, token accuracy, and the task metric that selects the best checkpoint (higher is better).</summary>
+public sealed record Evaluation(double Loss, double TokenAccuracy, double Metric, string MetricName);

@@ -1,0 +1,70 @@
+using Sharpformer.IO;
+using Sharpformer.NN;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Training;
+
+/// <summary>
+/// The resumable part of a run folder: <c>last-STEP/</c> holds <c>model.safetensors</c>, <c>optimizer.safetensors</c>
+/// and <c>trainer_state.json</c>, and the small pointer file <c>last.json</c> names the newest complete one. The pointer
+/// is replaced atomically only after every file of the new folder is on disk, so a run killed at any moment resumes from
+/// a consistent checkpoint; older folders are deleted afterwards.
+/// </summary>
+public static class ResumableCheckpoint
+{
+    private const string Pointer = "last.json";
+
+    /// <summary>Writes model, optimiser and trainer state under <paramref name="runDirectory"/>.</summary>
+    public static void Save(string runDirectory, Module model, Optimizer optimizer, TrainerState state)
+    {
+        string name = $"last-{state.Step}";
+        string folder = Path.Combine(runDirectory, name);
+        Directory.CreateDirectory(folder);
+        var weights = new SafetensorsWriter();
+        foreach (var (key, tensor) in model.StateDict()) weights.Add(key, tensor);
+        weights.Save(Path.Combine(folder, "model.safetensors"));
+        var moments = new SafetensorsWriter().AddMetadata("step_count", optimizer.StepCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (key, tensor) in optimizer.StateTensors()) moments.Add(key, tensor);
+        moments.Save(Path.Combine(folder, "optimizer.safetensors"));
+        AtomicFile.WriteAllText(Path.Combine(folder, "trainer_state.json"), state.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, Pointer), $"{{\"folder\": \"{name}\"}}");
+        foreach (var old in Directory.GetDirectories(runDirectory, "last-*"))
+            if (Path.GetFileName(old) != name) Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>True when <paramref name="runDirectory"/> holds a resumable checkpoint.</summary>
+    public static bool Exists(string runDirectory) => File.Exists(Path.Combine(runDirectory, Pointer));
+
+    /// <summary>Restores model weights and optimiser state and returns the trainer state.</summary>
+    public static TrainerState Load(string runDirectory, Module model, Optimizer optimizer)
+    {
+        var pointerPath = Path.Combine(runDirectory, Pointer);
+        string folder;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(pointerPath));
+            folder = Path.Combine(runDirectory, doc.RootElement.GetProperty("folder").GetString()!);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{pointerPath}: corrupt checkpoint pointer ({e.Message}).", e);
+        }
+        using (var weights = SafetensorsFile.Open(Path.Combine(folder, "model.safetensors")))
+            model.LoadStateDict(weights.Names.ToDictionary(n => n, weights.ReadTensor));
+        using (var moments = SafetensorsFile.Open(Path.Combine(folder, "optimizer.safetensors")))
+        {
+            var state = moments.Names.ToDictionary(n => n, moments.ReadTensor);
+            long steps = long.Parse(moments.Metadata.GetValueOrDefault("step_count", "0"), System.Globalization.CultureInfo.InvariantCulture);
+            optimizer.LoadState(state, steps);
+        }
+        var statePath = Path.Combine(folder, "trainer_state.json");
+        try
+        {
+            return TrainerState.FromJson(File.ReadAllText(statePath));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{statePath}: corrupt trainer state ({e.Message}).", e);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Sharpformer.Autograd;
+using Sharpformer.NN;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Training;
+
+/// <summary>
+/// The training loop: forward, backward, gradient accumulation and clipping, an optimiser step at the scheduled learning
+/// rate; every <see cref="TrainerOptions.EvalEvery"/> steps a dev evaluation, the best model kept through
+/// <paramref name="saveBest"/>, a resumable checkpoint and a line in <c>metrics.jsonl</c>. A NaN/Inf loss or gradient
+/// skips the step (and is reported); too many in a row stop the run. A run folder with a checkpoint is resumed, and the
+/// resumed run repeats the uninterrupted one exactly: data order depends only on the epoch, dropout on the saved RNG state.
+/// </summary>
+public sealed class Trainer<TBatch>(
+    Module model,
+    ITrainingTask<TBatch> task,
+    Optimizer optimizer,
+    ILearningRateSchedule schedule,
+    Rng rng,
+    TrainerOptions options,
+    string runDirectory,
+    Action<string> saveBest,
+    IProgress<TrainingProgress>? progress = null)
+{
+    /// <summary>Trains until the step or time budget is spent; returns the final trainer state.</summary>
+    public TrainerState Run()
+    {
+        Directory.CreateDirectory(runDirectory);
+        var state = ResumableCheckpoint.Exists(runDirectory)
+            ? ResumableCheckpoint.Load(runDirectory, model, optimizer)
+            : new TrainerState { RngState = rng.State };
+        rng.State = state.RngState;
+        if (state.Step > 0) Report(state, double.NaN, 0, 0, TimeSpan.FromSeconds(state.ElapsedSeconds), $"resumed from step {state.Step}");
+        var log = new MetricsLog(Path.Combine(runDirectory, "metrics.jsonl"));
+        var clock = Stopwatch.StartNew();
+        double before = state.ElapsedSeconds;
+        TimeSpan Elapsed() => TimeSpan.FromSeconds(before) + clock.Elapsed;
+
+        double lossSum = 0;
+        long tokens = 0, windowStart = clock.ElapsedTicks;
+        int lossCount = 0, nonFinite = 0, micro = 0;
+        double microLoss = 0;
+        model.Train();
+        optimizer.ZeroGrad();
+        while (!Finished(state, Elapsed()))
+        {
+            foreach (var batch in task.Epoch(state.Epoch).Skip(state.BatchInEpoch))
+            {
+                state = state with { BatchInEpoch = state.BatchInEpoch + 1 };
+                using (new TensorScope())
+                {
+                    var loss = task.Loss(batch);
+                    microLoss += loss.Item();
+                    loss.Mul(1f / options.AccumulationSteps).Backward();
+                }
+                tokens += task.TargetTokens(batch);
+                if (++micro < options.AccumulationSteps) continue;
+                micro = 0;
+                double norm = GradientClipping.ClipNorm(model.Parameters(), options.ClipNorm);
+                double stepLoss = microLoss / options.AccumulationSteps;
+                microLoss = 0;
+                if (!double.IsFinite(stepLoss) || !double.IsFinite(norm))
+                {
+                    optimizer.ZeroGrad();
+                    if (++nonFinite >= options.MaxConsecutiveNonFinite)
+                        throw new TrainingDivergedException(
+                            $"Training stopped at step {state.Step}: the loss or gradient was NaN/Inf for {nonFinite} consecutive steps. Lower the learning rate or check the data.");
+                    Report(state, stepLoss, 0, 0, Elapsed(), $"skipped step {state.Step + 1}: non-finite {(double.IsFinite(stepLoss) ? "gradient" : "loss")}");
+                    continue;
+                }
+                nonFinite = 0;
+                float lr = schedule.At(state.Step + 1);
+                optimizer.Step(lr);
+                optimizer.ZeroGrad();
+                state = state with { Step = state.Step + 1 };
+                lossSum += stepLoss;
+                lossCount++;
+                if (state.Step % options.LogEvery == 0 || Finished(state, Elapsed()))
+                {
+                    double seconds = (double)(clock.ElapsedTicks - windowStart) / Stopwatch.Frequency;
+                    Report(state, lossSum / lossCount, lr, tokens / Math.Max(seconds, 1e-9), Elapsed(), null);
+                    log.Append([("step", state.Step), ("lr", lr), ("train_loss", lossSum / lossCount),
+                        ("tokens_per_s", tokens / Math.Max(seconds, 1e-9)), ("elapsed_s", Elapsed().TotalSeconds)]);
+                    lossSum = 0; lossCount = 0; tokens = 0; windowStart = clock.ElapsedTicks;
+                }
+                if (state.Step % options.EvalEvery == 0 || Finished(state, Elapsed()))
+                    state = EvaluateAndCheckpoint(state, log, Elapsed(), lr);
+                if (Finished(state, Elapsed())) break;
+            }
+            if (Finished(state, Elapsed())) break;
+            state = state with { Epoch = state.Epoch + 1, BatchInEpoch = 0 };
+        }
+        return state;
+    }
+
+    private TrainerState EvaluateAndCheckpoint(TrainerState state, MetricsLog log, TimeSpan elapsed, float lr)
+    {
+        Evaluation evaluation;
+        model.Eval();
+        using (GradMode.NoGrad())
+        using (new TensorScope())
+            evaluation = task.Evaluate();
+        model.Train();
+        bool best = state.BestMetric is null || evaluation.Metric > state.BestMetric;
+        if (best)
+        {
+            saveBest(runDirectory);
+            state = state with { BestMetric = evaluation.Metric, BestStep = state.Step };
+        }
+        state = state with { RngState = rng.State, ElapsedSeconds = elapsed.TotalSeconds };
+        ResumableCheckpoint.Save(runDirectory, model, optimizer, state);
+        log.Append([("step", state.Step), ("lr", lr), ("dev_loss", evaluation.Loss), ("dev_token_accuracy", evaluation.TokenAccuracy),
+            (evaluation.MetricName, evaluation.Metric), ("best", best), ("elapsed_s", elapsed.TotalSeconds)]);
+        progress?.Report(new TrainingProgress(state.Step, options.MaxSteps, double.NaN, lr, 0, elapsed, Remaining(state, elapsed), evaluation, best));
+        return state;
+    }
+
+    private bool Finished(TrainerState state, TimeSpan elapsed) =>
+        state.Step >= options.MaxSteps || (options.MaxTime is { } limit && elapsed >= limit);
+
+    private TimeSpan? Remaining(TrainerState state, TimeSpan elapsed)
+    {
+        if (state.Step == 0) return null;
+        var bySteps = TimeSpan.FromSeconds(elapsed.TotalSeconds / state.Step * (options.MaxSteps - state.Step));
+        return options.MaxTime is { } limit && limit - elapsed < bySteps ? limit - elapsed : bySteps;
+    }
+
+    private void Report(TrainerState state, double loss, float lr, double tokensPerSecond, TimeSpan elapsed, string? notice) =>
+        progress?.Report(new TrainingProgress(state.Step, options.MaxSteps, loss, lr, tokensPerSecond, elapsed, Remaining(state, elapsed), Notice: notice));
+}

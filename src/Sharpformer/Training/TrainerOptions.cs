@@ -1,0 +1,26 @@
+namespace Sharpformer.Training;
+
+/// <summary>Settings of a training run (the optimiser and schedule are passed separately).</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Stop after this many optimiser steps.</summary>
+    public long MaxSteps { get; init; } = 10_000;
+
+    /// <summary>Stop when this much wall-clock time has been spent (including time before a resume), if set.</summary>
+    public TimeSpan? MaxTime { get; init; }
+
+    /// <summary>Evaluate on dev, keep the best model and write a resumable checkpoint every this many steps (and at the end).</summary>
+    public int EvalEvery { get; init; } = 500;
+
+    /// <summary>Report progress every this many steps.</summary>
+    public int LogEvery { get; init; } = 10;
+
+    /// <summary>Global gradient-norm clipping threshold (0 = off).</summary>
+    public float ClipNorm { get; init; } = 1f;
+
+    /// <summary>Micro-batches whose gradients add up before one optimiser step.</summary>
+    public int AccumulationSteps { get; init; } = 1;
+
+    /// <summary>Stop with an error after this many consecutive steps with a NaN/Inf loss or gradient.</summary>
+    public int MaxConsecutiveNonFinite { get; init; } = 5;
+}

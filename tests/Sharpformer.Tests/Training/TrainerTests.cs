@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Sharpformer.Autograd;
+using Sharpformer.Models.Transformer;
+using Sharpformer.Tensors;
+using Sharpformer.Training;
+
+namespace Sharpformer.Tests.Training;
+
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sharpformer-trainer-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>A copy task over fixed batches whose order is shuffled per epoch; the loss can be poisoned with NaN.</summary>
+    private sealed class CopyTask(Seq2SeqTransformer model, int batches, bool poison, float smoothing) : ITrainingTask<int>
+    {
+        private static (IntTensor Source, IntTensor Input, IntTensor Output) Batch(int index)
+        {
+            var rng = new Rng((ulong)(100 + index));
+            var src = Enumerable.Range(0, 8).Select(_ => 3 + rng.NextInt(6)).ToArray();
+            var input = src.Chunk(4).SelectMany(row => new[] { 1 }.Concat(row.Take(3))).ToArray();
+            return (new IntTensor(src, 2, 4), new IntTensor(input, 2, 4), new IntTensor(src, 2, 4));
+        }
+
+        public IEnumerable<int> Epoch(int epoch)
+        {
+            var order = Enumerable.Range(0, batches).ToArray();
+            new Rng((ulong)epoch).Shuffle<int>(order);
+            return order;
+        }
+
+        public Tensor Loss(int batch)
+        {
+            var (s, i, o) = Batch(batch);
+            var logits = model.Forward(s, i);
+            return model.Loss(poison ? logits.Mul(float.NaN) : logits, o, smoothing);
+        }
+
+        public int TargetTokens(int batch) => 8;
+
+        public Evaluation Evaluate()
+        {
+            var (s, i, o) = Batch(0);
+            double loss = model.Loss(model.Forward(s, i), o).Item();
+            return new Evaluation(loss, 0, -loss, "neg_loss");
+        }
+    }
+
+    private static Seq2SeqTransformer Model(Rng rng, float dropout = 0.1f) => new(new TransformerConfig
+    {
+        DModel = 16, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, DFf = 32, SourceVocab = 10, TargetVocab = 10,
+        Dropout = dropout, MaxLength = 16,
+    }, rng);
+
+    private TrainerState Train(string dir, ulong seed, long steps, int batches = 3, bool poison = false,
+        IProgress<TrainingProgress>? progress = null, bool regularised = true)
+    {
+        var rng = new Rng(seed);
+        var model = Model(rng, regularised ? 0.1f : 0f);
+        var optimizer = new Adam(model.NamedParameters());
+        var task = new CopyTask(model, batches, poison, regularised ? 0.1f : 0f);
+        var trainer = new Trainer<int>(model, task, optimizer, new ConstantSchedule(regularised ? 3e-3f : 1e-2f), rng,
+            new TrainerOptions { MaxSteps = steps, EvalEvery = 5, LogEvery = 1 }, dir, _ => { }, progress);
+        return trainer.Run();
+    }
+
+    private static List<(long Step, double Loss)> TrainLosses(string dir) =>
+        File.ReadLines(Path.Combine(dir, "metrics.jsonl"))
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(e => e.TryGetProperty("train_loss", out _))
+            .Select(e => (e.GetProperty("step").GetInt64(), e.GetProperty("train_loss").GetDouble()))
+            .ToList();
+
+    [Fact]
+    public void A_tiny_model_overfits_one_batch()
+    {
+        var state = Train(Path.Combine(_dir, "overfit"), 1, 150, batches: 1, regularised: false);
+        var losses = TrainLosses(Path.Combine(_dir, "overfit"));
+        Assert.Equal(150, state.Step);
+        Assert.True(losses[^1].Loss < 0.02, $"loss {losses[0].Loss} -> {losses[^1].Loss}");
+    }
+
+    [Fact]
+    public void A_resumed_run_repeats_the_uninterrupted_run_exactly()
+    {
+        string whole = Path.Combine(_dir, "whole"), split = Path.Combine(_dir, "split");
+        Train(whole, 7, 20);
+        Train(split, 7, 10);
+        var resumed = Train(split, 12345, 20); // a different seed: everything must come from the checkpoint
+        Assert.Equal(20, resumed.Step);
+        Assert.Equal(TrainLosses(whole), TrainLosses(split));
+    }
+
+    [Fact]
+    public void Non_finite_losses_are_skipped_and_then_stop_the_run_with_a_clear_message()
+    {
+        var notices = new List<string>();
+        var progress = new SynchronousProgress(p => { if (p.Notice is not null) notices.Add(p.Notice); });
+        var e = Assert.Throws<TrainingDivergedException>(() => Train(Path.Combine(_dir, "nan"), 1, 50, poison: true, progress: progress));
+        Assert.Contains("5 consecutive steps", e.Message);
+        Assert.Equal(4, notices.Count(n => n.StartsWith("skipped step 1")));
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
