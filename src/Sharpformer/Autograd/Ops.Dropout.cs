@@ -1,3 +1,4 @@
+using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Autograd;
@@ -14,11 +15,9 @@ public static partial class Ops
         if (p < 0f || p >= 1f) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: probability must be in [0, 1).");
         if (!training || p == 0f) return x;
         var mask = Tensor.Empty(x.Dims);
-        var m = mask.Data;
-        float scale = 1f / (1f - p);
-        for (int i = 0; i < m.Length; i++) m[i] = rng.NextFloat() < p ? 0f : scale;
+        DropoutKernel.FillMask(mask.Data, p, rng);
         var y = Tensor.Empty(x.Dims);
-        TensorPrimitives.Multiply(x.Data, m, y.Data);
+        TensorPrimitives.Multiply(x.Data, mask.Data, y.Data);
         return Tape.Record(y, "Dropout", [x], o =>
         {
             var dx = Tape.GradSpan(x);

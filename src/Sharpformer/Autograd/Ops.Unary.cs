@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
@@ -14,7 +16,7 @@ public static partial class Ops
     /// <summary>max(x, 0).</summary>
     public static Tensor Relu(this Tensor x) => Unary("Relu", x,
         static (x, y) => TensorPrimitives.Max(x, 0f, y),
-        static (x, _, g, dx) => { for (int i = 0; i < dx.Length; i++) if (x[i] > 0f) dx[i] += g[i]; });
+        static (x, _, g, dx) => ReluBackward(x, g, dx));
 
     /// <summary>tanh(x); derivative 1 - y².</summary>
     public static Tensor Tanh(this Tensor x) => Unary("Tanh", x,
@@ -43,6 +45,23 @@ public static partial class Ops
     public static Tensor Gelu(this Tensor x, bool tanhApproximation = false) => tanhApproximation
         ? Unary("GeluTanh", x, static (x, y) => GeluKernel.TanhForward(x, y), static (x, _, g, dx) => GeluKernel.TanhBackward(x, g, dx))
         : Unary("Gelu", x, static (x, y) => GeluKernel.ExactForward(x, y), static (x, _, g, dx) => GeluKernel.ExactBackward(x, g, dx));
+
+    // dx += g where x > 0, vectorised with a compare mask.
+    private static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int width = Vector<float>.Count;
+            var xs = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var gs = MemoryMarshal.Cast<float, Vector<float>>(g);
+            var ds = MemoryMarshal.Cast<float, Vector<float>>(dx);
+            for (int v = 0; v < ds.Length; v++)
+                ds[v] += Vector.ConditionalSelect(Vector.GreaterThan(xs[v], Vector<float>.Zero), gs[v], Vector<float>.Zero);
+            i = ds.Length * width;
+        }
+        for (; i < dx.Length; i++) if (x[i] > 0f) dx[i] += g[i];
+    }
 
     private static Tensor Unary(string op, Tensor x, UnaryForward forward, UnaryBackward backward)
     {

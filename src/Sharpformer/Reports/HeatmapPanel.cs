@@ -4,8 +4,8 @@ namespace Sharpformer.Reports;
 
 /// <summary>
 /// Lays out and draws one SVG heatmap for a layer's token pair: query tokens right-aligned left of the grid, key tokens
-/// above it (rotated −60° when any is wider than a cell), a title above both, and one shaded cell per weight.
-/// All heads of a layer share one panel, so they line up.
+/// above it (upright when as narrow as a cell, as single CJK characters are, otherwise rotated −60°), a title above both,
+/// and one shaded cell per weight. All heads of a layer share one panel, so they line up.
 /// </summary>
 internal sealed class HeatmapPanel
 {
@@ -25,7 +25,7 @@ internal sealed class HeatmapPanel
     private readonly float[,] _mean;
     private readonly string[] _queryLabels;
     private readonly string[] _keyLabels;
-    private readonly bool _rotateKeys;
+    private readonly bool[] _rotateKey;
     private readonly double _gridLeft;
     private readonly double _gridTop;
 
@@ -35,15 +35,20 @@ internal sealed class HeatmapPanel
         _mean = map.MeanOfHeads();
         _queryLabels = map.QueryTokens.Select(t => LabelText.Fit(t, TokenFont, MaxLabelWidth)).ToArray();
         _keyLabels = map.KeyTokens.Select(t => LabelText.Fit(t, TokenFont, MaxLabelWidth)).ToArray();
-        double keyWidth = _keyLabels.Max(l => LabelText.Width(l, TokenFont));
-        _rotateKeys = keyWidth > Cell - 2;
+        var keyWidths = _keyLabels.Select(l => LabelText.Width(l, TokenFont)).ToArray();
+        _rotateKey = keyWidths.Select(w => w > Cell - 2).ToArray();
+        // A label rotated by −60° rises by sin 60° of its width and leans right by half of it.
+        double keyBand = TokenFont, keyRight = 0;
+        for (int k = 0; k < keyWidths.Length; k++)
+            if (_rotateKey[k])
+            {
+                keyBand = Math.Max(keyBand, keyWidths[k] * Sin60 + TokenFont / 2);
+                keyRight = Math.Max(keyRight, (k + 0.5) * Cell + keyWidths[k] / 2 + TokenFont);
+            }
         _gridLeft = _queryLabels.Max(l => LabelText.Width(l, TokenFont)) + Gap;
-        double keyBand = _rotateKeys ? keyWidth * Sin60 + TokenFont : TokenFont + Gap;
-        _gridTop = TitleFont + Gap * 2 + keyBand;
-        // Rotated key labels lean right past the grid by about half their width.
-        double keyOverhang = _rotateKeys ? keyWidth / 2 + TokenFont : 0;
+        _gridTop = TitleFont + Gap * 3 + keyBand;
         double title = LabelText.Width(Title(Mean), TitleFont);
-        Width = _gridLeft + Math.Max(map.KeyTokens.Count * Cell + keyOverhang, title);
+        Width = _gridLeft + Math.Max(Math.Max(map.KeyTokens.Count * Cell, keyRight), title);
         Height = _gridTop + map.QueryTokens.Count * Cell;
     }
 
@@ -68,7 +73,7 @@ internal sealed class HeatmapPanel
         for (int k = 0; k < _keyLabels.Length; k++)
         {
             double cx = left + (k + 0.5) * Cell;
-            if (_rotateKeys)
+            if (_rotateKey[k])
             {
                 // Anchored just right of the column centre so the glyphs, which sit up-left of the baseline, straddle it.
                 double ax = cx + TokenFont * 0.3, ay = top - Gap;
