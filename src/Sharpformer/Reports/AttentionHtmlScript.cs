@@ -2,7 +2,8 @@ namespace Sharpformer.Reports;
 
 /// <summary>
 /// The page script of <see cref="AttentionHtml"/>: per group it offers a layer and head selector, draws the chosen
-/// matrix as a table, and on hovering a query row shades that row's key tokens by weight. Tokens are set as text, never markup.
+/// matrix as a table (key tokens written vertically, single characters upright), and on hovering a query row shades
+/// that row's key tokens by weight. Tokens are set as text, never markup.
 /// </summary>
 internal static class AttentionHtmlScript
 {
@@ -21,13 +22,15 @@ internal static class AttentionHtmlScript
             if (text !== undefined) e.textContent = text;
             return e;
           };
+          document.querySelector('.legend').hidden = false; // the static figure under <noscript> has its own legend
           const app = document.getElementById('app');
           for (const group of data.groups) {
             const layerSelect = el('select'), headSelect = el('select');
             group.layers.forEach((layer, i) => layerSelect.add(new Option(layer.title, i)));
             const grid = el('div', 'grid'), focus = el('div', 'focus');
             const controls = el('div', 'controls');
-            controls.append(el('label', null, 'Layer '), layerSelect, el('label', null, 'Head '), headSelect);
+            const labelled = (text, select) => { const label = el('label', null, text); label.append(select); return label; };
+            controls.append(labelled('Layer ', layerSelect), labelled('Head ', headSelect));
             const section = el('section', 'group');
             section.append(el('h2', null, group.name), controls, grid, focus);
             app.append(section);
@@ -53,7 +56,7 @@ internal static class AttentionHtmlScript
               const table = el('table', 'heatmap');
               const header = table.createTHead().insertRow();
               header.append(el('th'));
-              layer.keys.forEach(k => header.append(el('th', 'key', k)));
+              layer.keys.forEach(k => header.append(el('th', [...k].length === 1 ? 'key upright' : 'key', k)));
               const body = table.createTBody();
               weights.forEach((weightRow, q) => {
                 const row = body.insertRow();

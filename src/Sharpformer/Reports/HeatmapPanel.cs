@@ -1,10 +1,11 @@
+using System.Globalization;
 using System.Text;
 
 namespace Sharpformer.Reports;
 
 /// <summary>
 /// Lays out and draws one SVG heatmap for a layer's token pair: query tokens right-aligned left of the grid, key tokens
-/// above it (upright when as narrow as a cell, as single CJK characters are, otherwise rotated −60°), a title above both,
+/// above it (a single character such as a CJK token upright, anything longer rotated −60°), a title above both,
 /// and one shaded cell per weight. All heads of a layer share one panel, so they line up.
 /// </summary>
 internal sealed class HeatmapPanel
@@ -36,7 +37,7 @@ internal sealed class HeatmapPanel
         _queryLabels = map.QueryTokens.Select(t => LabelText.Fit(t, TokenFont, MaxLabelWidth)).ToArray();
         _keyLabels = map.KeyTokens.Select(t => LabelText.Fit(t, TokenFont, MaxLabelWidth)).ToArray();
         var keyWidths = _keyLabels.Select(l => LabelText.Width(l, TokenFont)).ToArray();
-        _rotateKey = keyWidths.Select(w => w > Cell - 2).ToArray();
+        _rotateKey = _keyLabels.Select((l, k) => keyWidths[k] > Cell - 2 || new StringInfo(l).LengthInTextElements > 1).ToArray();
         // A label rotated by −60° rises by sin 60° of its width and leans right by half of it.
         double keyBand = TokenFont, keyRight = 0;
         for (int k = 0; k < keyWidths.Length; k++)
