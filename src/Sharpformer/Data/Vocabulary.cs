@@ -42,7 +42,4 @@ internal sealed class Vocabulary
 
     /// <summary>The id of an ordinary piece, or <see cref="SpecialTokens.Unk"/> when it is not in the vocabulary.</summary>
     public int IdOf(ReadOnlySpan<char> piece) => _idsBySpan.TryGetValue(piece, out int id) ? id : SpecialTokens.Unk;
-
-    /// <summary>True when <paramref name="piece"/> is an ordinary token.</summary>
-    public bool Contains(string piece) => _ids.ContainsKey(piece);
 }

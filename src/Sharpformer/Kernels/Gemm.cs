@@ -6,9 +6,6 @@ namespace Sharpformer.Kernels;
 /// </summary>
 public static unsafe class Gemm
 {
-    /// <summary>Products with at most this many multiply-adds go through the unpacked direct path.</summary>
-    internal const long DirectMaxWork = 8 * 1024;
-
     /// <summary>
     /// Computes C = alpha * op(A) * op(B) + beta * C where op(A) is m x k, op(B) is k x n and C is m x n, each stored
     /// row-major with the given leading dimension; large products run on <see cref="KernelThreads"/>.

@@ -17,6 +17,18 @@ public static unsafe class GemmBenchmark
         (1024, 1024, 256), (1024, 256, 768), (4096, 512, 2048), (32, 512, 32000),
     ];
 
+    /// <summary>Gets the name of the SGEMM code path this processor runs, for benchmark reports.</summary>
+    public static string KernelName =>
+        GemmMicroKernel512.IsSupported ? "AVX-512 12x32" : GemmMicroKernel256.IsSupported ? "AVX2+FMA 6x16" : "portable Vector<T>";
+
+    /// <summary>Gets the processor model from /proc/cpuinfo where present, else the architecture name.</summary>
+    public static string CpuModel()
+    {
+        const string path = "/proc/cpuinfo";
+        string? line = File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return line?[(line.IndexOf(':') + 1)..].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
     /// <summary>
     /// Measures C = A * B for row-major A (m x k) and B (k x n) on <see cref="KernelThreads.Count"/> threads and returns
     /// the best of <paramref name="repeats"/> repeats, each at least <paramref name="minSeconds"/> long.

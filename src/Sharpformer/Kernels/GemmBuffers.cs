@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace Sharpformer.Kernels;
@@ -9,6 +10,9 @@ namespace Sharpformer.Kernels;
 internal static unsafe class GemmBuffers
 {
     private const int Alignment = 64;
+
+    /// <summary>The smallest buffer allocated (256 KiB); sizes are rounded up to powers of two so a few buffers serve all calls.</summary>
+    private const long MinFloats = 64 * 1024;
 
     // Each buffer starts with a 64-byte header holding its capacity in floats; callers see the memory after it.
     private static readonly nint[] Slots = new nint[16];
@@ -29,11 +33,16 @@ internal static unsafe class GemmBuffers
                 return (float*)(block + Alignment);
             }
 
-            NativeMemory.AlignedFree((void*)block);
+            // Too small for this request: leave it for a smaller one.
+            if (Interlocked.CompareExchange(ref Slots[i], block, 0) != 0)
+            {
+                Return((float*)(block + Alignment));
+            }
         }
 
-        nint fresh = (nint)NativeMemory.AlignedAlloc((nuint)(Alignment + (floats * sizeof(float))), Alignment);
-        *(long*)fresh = floats;
+        long capacity = Math.Max(MinFloats, (long)BitOperations.RoundUpToPowerOf2((ulong)floats));
+        nint fresh = (nint)NativeMemory.AlignedAlloc((nuint)(Alignment + (capacity * sizeof(float))), Alignment);
+        *(long*)fresh = capacity;
         return (float*)(fresh + Alignment);
     }
 

@@ -3,8 +3,8 @@ using System.Numerics;
 namespace Sharpformer.Kernels;
 
 /// <summary>
-/// SGEMM straight from the unpacked operands with portable <see cref="Vector{T}"/> loops: the path for tiny
-/// products, where packing costs more than it saves, and the fallback for processors without AVX2 and FMA.
+/// SGEMM straight from the unpacked operands with portable <see cref="Vector{T}"/> loops: the path for tiny products
+/// and matrix-vector products, where packing costs more than it saves, and the fallback for processors without AVX2 and FMA.
 /// </summary>
 internal static unsafe class GemmDirect
 {
@@ -14,15 +14,21 @@ internal static unsafe class GemmDirect
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
         nint aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+
+        // Dot products when each column of op(B) is contiguous (B transposed, or a single column); otherwise
+        // accumulate rows of op(B) into each row of C.
+        bool columnsContiguous = transB || (n == 1 && ldb == 1);
+        nint bColumn = transB ? ldb : 1;
         for (int i = 0; i < m; i++)
         {
             float* cRow = c + (i * ldc);
             float* aI = a + (i * aRow);
-            if (transB)
+            if (columnsContiguous)
             {
                 for (int j = 0; j < n; j++)
                 {
-                    float dot = transA ? StridedDot(aI, aCol, b + (j * ldb), k) : Dot(aI, b + (j * ldb), k);
+                    float* bJ = b + (j * bColumn);
+                    float dot = transA ? StridedDot(aI, aCol, bJ, k) : Dot(aI, bJ, k);
                     cRow[j] = beta == 0 ? alpha * dot : (alpha * dot) + (beta * cRow[j]);
                 }
 

@@ -12,7 +12,7 @@ internal static unsafe class GemmDriver<TKernel>
     private const int LineFloats = 16;
 
     /// <summary>Columns per packed B block when A fits in one block, so each packed block is consumed from L2.</summary>
-    private static readonly int SmallMNc = int.Parse(Environment.GetEnvironmentVariable("TSNC") ?? "256");
+    private const int SmallMNc = 256;
 
     /// <summary>Computes C = alpha * op(A) * op(B) + beta * C on the calling thread; requires m, n, k and alpha nonzero.</summary>
     public static void Run(
@@ -20,10 +20,10 @@ internal static unsafe class GemmDriver<TKernel>
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
-        int kcMax = Math.Min(TKernel.Kc, k);
-        int mcMax = Math.Min(TKernel.Mc, RoundUp(m, mr));
         bool aFitsOneBlock = m <= TKernel.Mc;
-        int ncMax = Math.Min(aFitsOneBlock ? SmallMNc : TKernel.Nc, RoundUp(n, nr));
+        int kcMax = EvenSplit(k, TKernel.Kc, 1);
+        int mcMax = EvenSplit(m, TKernel.Mc, mr);
+        int ncMax = EvenSplit(n, aFitsOneBlock ? SmallMNc : TKernel.Nc, nr);
 
         long packAFloats = (long)mcMax * kcMax;
         float* buffer = GemmBuffers.Rent(packAFloats + ((long)kcMax * ncMax) + (mr * nr));
@@ -71,7 +71,7 @@ internal static unsafe class GemmDriver<TKernel>
     }
 
     /// <summary>Multiplies a packed mc x kc block of A by a packed kc x nc block of B into C.</summary>
-    private static void MacroKernel(
+    internal static void MacroKernel(
         int mc, int nc, int kc, float alpha, float* packA, float* packB, float beta, float* c, nint ldc, float* tile, Prefetch prefetch)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
@@ -134,10 +134,16 @@ internal static unsafe class GemmDriver<TKernel>
         }
     }
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    /// <summary>Splits <paramref name="size"/> into the fewest blocks of at most <paramref name="max"/> and returns an even block size, rounded up to <paramref name="multiple"/>.</summary>
+    internal static int EvenSplit(int size, int max, int multiple)
+    {
+        int blocks = (size + max - 1) / max;
+        int block = (size + blocks - 1) / blocks;
+        return (block + multiple - 1) / multiple * multiple;
+    }
 
     /// <summary>Rows of a block to prefetch: the first row, the distance between rows and the cache lines per row.</summary>
-    private readonly struct Prefetch(float* source, nint stride, int linesPerRow)
+    internal readonly struct Prefetch(float* source, nint stride, int linesPerRow)
     {
         public float* Source { get; } = source;
 

@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Sharpformer.Kernels;
 
 /// <summary>
-/// The AVX2/FMA 6x16 micro-kernel: 12 ymm accumulators stay in registers while each step broadcasts 6 A values
-/// against two B vectors, the classic BLIS shape for 16-register x86 cores.
+/// The AVX2/FMA 6x16 micro-kernel: 12 ymm accumulators stay in registers while each step broadcasts 6 values of A
+/// against two vectors of B, the BLIS shape for 16-register x86 cores.
 /// </summary>
 internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
 {
@@ -25,6 +25,20 @@ internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride)
     {
+        // Start pulling the C tile in now so the update at the end does not wait for memory.
+        Sse.Prefetch0(c);
+        Sse.Prefetch0(c + 15);
+        Sse.Prefetch0(c + ldc);
+        Sse.Prefetch0(c + ldc + 15);
+        Sse.Prefetch0(c + (2 * ldc));
+        Sse.Prefetch0(c + (2 * ldc) + 15);
+        Sse.Prefetch0(c + (3 * ldc));
+        Sse.Prefetch0(c + (3 * ldc) + 15);
+        Sse.Prefetch0(c + (4 * ldc));
+        Sse.Prefetch0(c + (4 * ldc) + 15);
+        Sse.Prefetch0(c + (5 * ldc));
+        Sse.Prefetch0(c + (5 * ldc) + 15);
+
         Vector256<float> c0a = default, c0b = default;
         Vector256<float> c1a = default, c1b = default;
         Vector256<float> c2a = default, c2b = default;
@@ -33,7 +47,7 @@ internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
         Vector256<float> c5a = default, c5b = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector256<float> b0 = Vector256.Load(b + 0);
+            Vector256<float> b0 = Vector256.Load(b);
             Vector256<float> b1 = Vector256.Load(b + 8);
             Vector256<float> a0 = Vector256.Create(a[0]);
             c0a = Fma.MultiplyAdd(a0, b0, c0a);
@@ -62,8 +76,8 @@ internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
         Vector256<float> va = Vector256.Create(alpha);
         if (beta == 0)
         {
-            Store(c + (0 * ldc), va, c0a, c0b);
-            Store(c + (1 * ldc), va, c1a, c1b);
+            Store(c, va, c0a, c0b);
+            Store(c + ldc, va, c1a, c1b);
             Store(c + (2 * ldc), va, c2a, c2b);
             Store(c + (3 * ldc), va, c3a, c3b);
             Store(c + (4 * ldc), va, c4a, c4b);
@@ -72,8 +86,8 @@ internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
         else
         {
             Vector256<float> vb = Vector256.Create(beta);
-            Update(c + (0 * ldc), va, vb, c0a, c0b);
-            Update(c + (1 * ldc), va, vb, c1a, c1b);
+            Update(c, va, vb, c0a, c0b);
+            Update(c + ldc, va, vb, c1a, c1b);
             Update(c + (2 * ldc), va, vb, c2a, c2b);
             Update(c + (3 * ldc), va, vb, c3a, c3b);
             Update(c + (4 * ldc), va, vb, c4a, c4b);
@@ -81,17 +95,19 @@ internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
         }
     }
 
+    /// <summary>Writes alpha * x to one row of the tile without reading C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector256<float> alpha, Vector256<float> x0, Vector256<float> x1)
     {
-        (alpha * x0).Store(c + 0);
+        (alpha * x0).Store(c);
         (alpha * x1).Store(c + 8);
     }
 
+    /// <summary>Writes alpha * x + beta * C to one row of the tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, Vector256<float> alpha, Vector256<float> beta, Vector256<float> x0, Vector256<float> x1)
     {
-        Fma.MultiplyAdd(alpha, x0, beta * Vector256.Load(c + 0)).Store(c + 0);
+        Fma.MultiplyAdd(alpha, x0, beta * Vector256.Load(c)).Store(c);
         Fma.MultiplyAdd(alpha, x1, beta * Vector256.Load(c + 8)).Store(c + 8);
     }
 }

@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Sharpformer.Kernels;
 
 /// <summary>
-/// The AVX-512 12x32 micro-kernel: 24 zmm accumulators stay in registers while each step broadcasts 12 A values
-/// against two B vectors, which keeps both FMA pipes busy and leaves room for the loads.
+/// The AVX-512 12x32 micro-kernel: 24 zmm accumulators stay in registers while each step broadcasts 12 values of A
+/// against two vectors of B, keeping both FMA pipes busy with load slots to spare.
 /// </summary>
 internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
 {
@@ -14,20 +14,43 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
 
     public static int Nr => 32;
 
-    public static int Kc => TK;
-    static readonly int TK = int.Parse(Environment.GetEnvironmentVariable("TKC") ?? "256");
-    static readonly int TM = int.Parse(Environment.GetEnvironmentVariable("TMC") ?? "384");
-    static readonly int TN = int.Parse(Environment.GetEnvironmentVariable("TNC") ?? "4096");
+    public static int Kc => 384;
 
-    public static int Mc => TM;
+    public static int Mc => 192;
 
-    public static int Nc => TN;
+    public static int Nc => 4096;
 
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride)
     {
+        // Start pulling the C tile in now so the update at the end does not wait for memory.
+        Sse.Prefetch0(c);
+        Sse.Prefetch0(c + 31);
+        Sse.Prefetch0(c + ldc);
+        Sse.Prefetch0(c + ldc + 31);
+        Sse.Prefetch0(c + (2 * ldc));
+        Sse.Prefetch0(c + (2 * ldc) + 31);
+        Sse.Prefetch0(c + (3 * ldc));
+        Sse.Prefetch0(c + (3 * ldc) + 31);
+        Sse.Prefetch0(c + (4 * ldc));
+        Sse.Prefetch0(c + (4 * ldc) + 31);
+        Sse.Prefetch0(c + (5 * ldc));
+        Sse.Prefetch0(c + (5 * ldc) + 31);
+        Sse.Prefetch0(c + (6 * ldc));
+        Sse.Prefetch0(c + (6 * ldc) + 31);
+        Sse.Prefetch0(c + (7 * ldc));
+        Sse.Prefetch0(c + (7 * ldc) + 31);
+        Sse.Prefetch0(c + (8 * ldc));
+        Sse.Prefetch0(c + (8 * ldc) + 31);
+        Sse.Prefetch0(c + (9 * ldc));
+        Sse.Prefetch0(c + (9 * ldc) + 31);
+        Sse.Prefetch0(c + (10 * ldc));
+        Sse.Prefetch0(c + (10 * ldc) + 31);
+        Sse.Prefetch0(c + (11 * ldc));
+        Sse.Prefetch0(c + (11 * ldc) + 31);
+
         Vector512<float> c0a = default, c0b = default;
         Vector512<float> c1a = default, c1b = default;
         Vector512<float> c2a = default, c2b = default;
@@ -40,33 +63,9 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
         Vector512<float> c9a = default, c9b = default;
         Vector512<float> c10a = default, c10b = default;
         Vector512<float> c11a = default, c11b = default;
-        Sse.Prefetch0(c + (0 * ldc));
-        Sse.Prefetch0(c + (0 * ldc) + 16);
-        Sse.Prefetch0(c + (1 * ldc));
-        Sse.Prefetch0(c + (1 * ldc) + 16);
-        Sse.Prefetch0(c + (2 * ldc));
-        Sse.Prefetch0(c + (2 * ldc) + 16);
-        Sse.Prefetch0(c + (3 * ldc));
-        Sse.Prefetch0(c + (3 * ldc) + 16);
-        Sse.Prefetch0(c + (4 * ldc));
-        Sse.Prefetch0(c + (4 * ldc) + 16);
-        Sse.Prefetch0(c + (5 * ldc));
-        Sse.Prefetch0(c + (5 * ldc) + 16);
-        Sse.Prefetch0(c + (6 * ldc));
-        Sse.Prefetch0(c + (6 * ldc) + 16);
-        Sse.Prefetch0(c + (7 * ldc));
-        Sse.Prefetch0(c + (7 * ldc) + 16);
-        Sse.Prefetch0(c + (8 * ldc));
-        Sse.Prefetch0(c + (8 * ldc) + 16);
-        Sse.Prefetch0(c + (9 * ldc));
-        Sse.Prefetch0(c + (9 * ldc) + 16);
-        Sse.Prefetch0(c + (10 * ldc));
-        Sse.Prefetch0(c + (10 * ldc) + 16);
-        Sse.Prefetch0(c + (11 * ldc));
-        Sse.Prefetch0(c + (11 * ldc) + 16);
         for (int p = 0; p < kc; p++)
         {
-            Vector512<float> b0 = Vector512.Load(b + 0);
+            Vector512<float> b0 = Vector512.Load(b);
             Vector512<float> b1 = Vector512.Load(b + 16);
             Vector512<float> a0 = Vector512.Create(a[0]);
             c0a = Avx512F.FusedMultiplyAdd(a0, b0, c0a);
@@ -113,8 +112,8 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
         Vector512<float> va = Vector512.Create(alpha);
         if (beta == 0)
         {
-            Store(c + (0 * ldc), va, c0a, c0b);
-            Store(c + (1 * ldc), va, c1a, c1b);
+            Store(c, va, c0a, c0b);
+            Store(c + ldc, va, c1a, c1b);
             Store(c + (2 * ldc), va, c2a, c2b);
             Store(c + (3 * ldc), va, c3a, c3b);
             Store(c + (4 * ldc), va, c4a, c4b);
@@ -129,8 +128,8 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
         else
         {
             Vector512<float> vb = Vector512.Create(beta);
-            Update(c + (0 * ldc), va, vb, c0a, c0b);
-            Update(c + (1 * ldc), va, vb, c1a, c1b);
+            Update(c, va, vb, c0a, c0b);
+            Update(c + ldc, va, vb, c1a, c1b);
             Update(c + (2 * ldc), va, vb, c2a, c2b);
             Update(c + (3 * ldc), va, vb, c3a, c3b);
             Update(c + (4 * ldc), va, vb, c4a, c4b);
@@ -144,17 +143,19 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
         }
     }
 
+    /// <summary>Writes alpha * x to one row of the tile without reading C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector512<float> alpha, Vector512<float> x0, Vector512<float> x1)
     {
-        (alpha * x0).Store(c + 0);
+        (alpha * x0).Store(c);
         (alpha * x1).Store(c + 16);
     }
 
+    /// <summary>Writes alpha * x + beta * C to one row of the tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, Vector512<float> alpha, Vector512<float> beta, Vector512<float> x0, Vector512<float> x1)
     {
-        Avx512F.FusedMultiplyAdd(alpha, x0, beta * Vector512.Load(c + 0)).Store(c + 0);
+        Avx512F.FusedMultiplyAdd(alpha, x0, beta * Vector512.Load(c)).Store(c);
         Avx512F.FusedMultiplyAdd(alpha, x1, beta * Vector512.Load(c + 16)).Store(c + 16);
     }
 }

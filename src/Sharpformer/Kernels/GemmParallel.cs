@@ -1,8 +1,9 @@
 namespace Sharpformer.Kernels;
 
 /// <summary>
-/// Spreads SGEMM work over <see cref="KernelThreads"/>: one product is cut into a grid of independent C blocks
-/// chosen to minimise the largest block plus its packing, and a batch of small products runs one matrix per item.
+/// Spreads SGEMM work over <see cref="KernelThreads"/>: products with many rows share packed B blocks
+/// (<see cref="GemmSharedPanels{TKernel}"/>), products with few rows split into independent column chunks, and a
+/// batch of small products runs one matrix per item.
 /// </summary>
 internal static unsafe class GemmParallel<TKernel>
     where TKernel : struct, IGemmMicroKernel
@@ -10,8 +11,14 @@ internal static unsafe class GemmParallel<TKernel>
     /// <summary>Multiply-adds a thread must get before waking it pays off (a wake costs microseconds).</summary>
     internal const long MinWorkPerThread = 256 * 1024;
 
-    /// <summary>Packing one element costs about this many multiply-adds, which favours grids that pack less.</summary>
-    private const long PackCost = 8;
+    /// <summary>Products with at most this many multiply-adds skip packing (measured: 8x8x8 already packs faster).</summary>
+    private const long DirectMaxWork = 256;
+
+    /// <summary>Column chunks per thread for products whose A fits one block, so a slowed thread takes fewer.</summary>
+    private const int ItemsPerThread = 4;
+
+    /// <summary>The narrowest column chunk worth its own packing of A.</summary>
+    private const int MinChunkCols = 256;
 
     /// <summary>Computes C = alpha * op(A) * op(B) + beta * C on up to <paramref name="threads"/> threads; alpha and k are nonzero.</summary>
     public static void Sgemm(
@@ -20,20 +27,26 @@ internal static unsafe class GemmParallel<TKernel>
     {
         long work = (long)m * n * k;
         threads = (int)Math.Clamp(work / MinWorkPerThread, 1, threads);
-        if (threads == 1)
+        if (threads == 1 || n == 1)
         {
             RunSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
 
-        var body = new GridBody
+        if (m > TKernel.Mc)
+        {
+            GemmSharedPanels<TKernel>.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+            return;
+        }
+
+        // A fits one block, so re-packing it per item is cheap: give each item its own columns of B and C.
+        int chunk = Math.Max(MinChunkCols, RoundUp(CeilDiv(n, ItemsPerThread * threads), TKernel.Nr));
+        var body = new ColumnBody
         {
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
-            A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc,
+            A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc, ChunkCols = chunk,
         };
-        ChooseGrid(m, n, k, threads, out body.RowParts, out body.RowStep, out body.ColStep);
-        int colParts = (n + body.ColStep - 1) / body.ColStep;
-        KernelThreads.For(body.RowParts * colParts, ref body);
+        KernelThreads.For(CeilDiv(n, chunk), ref body);
     }
 
     /// <summary>
@@ -73,7 +86,7 @@ internal static unsafe class GemmParallel<TKernel>
         }
     }
 
-    /// <summary>Computes one product on the calling thread, choosing the direct path for tiny ones.</summary>
+    /// <summary>Computes one product on the calling thread, choosing the direct path for tiny and matrix-vector ones.</summary>
     private static void RunSerial(
         bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
@@ -82,7 +95,7 @@ internal static unsafe class GemmParallel<TKernel>
         {
             Gemm.ScaleC(m, n, beta, c, ldc);
         }
-        else if ((long)m * n * k <= Gemm.DirectMaxWork)
+        else if ((long)m * n * k <= DirectMaxWork || m == 1 || n == 1)
         {
             GemmDirect.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
@@ -92,61 +105,24 @@ internal static unsafe class GemmParallel<TKernel>
         }
     }
 
-    /// <summary>
-    /// Picks rowParts x colParts = threads blocks (steps rounded to whole micro-tiles) minimising the largest block's
-    /// multiply-adds plus the elements it packs, since every block packs its own rows of A and columns of B.
-    /// </summary>
-    private static void ChooseGrid(int m, int n, int k, int threads, out int rowParts, out int rowStep, out int colStep)
-    {
-        long bestCost = long.MaxValue;
-        rowParts = 1;
-        rowStep = m;
-        colStep = n;
-        for (int rp = 1; rp <= threads; rp++)
-        {
-            if (threads % rp != 0)
-            {
-                continue;
-            }
-
-            int rows = RoundUp(CeilDiv(m, rp), TKernel.Mr);
-            int cols = RoundUp(CeilDiv(n, threads / rp), TKernel.Nr);
-            long cost = ((long)rows * cols * k) + (PackCost * k * ((long)rows + cols));
-            if (cost < bestCost)
-            {
-                bestCost = cost;
-                rowParts = rp;
-                rowStep = rows;
-                colStep = cols;
-            }
-        }
-    }
-
     private static int CeilDiv(int value, int divisor) => (value + divisor - 1) / divisor;
 
     private static int RoundUp(int value, int multiple) => CeilDiv(value, multiple) * multiple;
 
-    /// <summary>One block of C per item: the rows and columns of op(A), op(B) and C it covers.</summary>
-    private struct GridBody : IParallelBody
+    /// <summary>One chunk of columns of op(B) and C per item, computed as an independent product.</summary>
+    private struct ColumnBody : IParallelBody
     {
         public bool TransA, TransB;
-        public int M, N, K, RowParts, RowStep, ColStep;
+        public int M, N, K, ChunkCols;
         public float Alpha, Beta;
         public float* A, B, C;
         public nint Lda, Ldb, Ldc;
 
         public readonly void Invoke(int index)
         {
-            int i0 = index % RowParts * RowStep, j0 = index / RowParts * ColStep;
-            int rows = Math.Min(RowStep, M - i0), cols = Math.Min(ColStep, N - j0);
-            if (rows <= 0 || cols <= 0)
-            {
-                return;
-            }
-
-            float* a = TransA ? A + i0 : A + (i0 * Lda);
+            int j0 = index * ChunkCols, cols = Math.Min(ChunkCols, N - j0);
             float* b = TransB ? B + (j0 * Ldb) : B + j0;
-            RunSerial(TransA, TransB, rows, cols, K, Alpha, a, Lda, b, Ldb, Beta, C + (i0 * Ldc) + j0, Ldc);
+            RunSerial(TransA, TransB, M, cols, K, Alpha, A, Lda, b, Ldb, Beta, C + j0, Ldc);
         }
     }
 

@@ -12,9 +12,10 @@ public static unsafe class KernelThreads
 {
     private const long ClosedBit = 1L << 31;
     private const long ActiveMask = ClosedBit - 1;
-    private static readonly long SpinTicks = Stopwatch.Frequency / 10_000; // ~100 µs before parking.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // ~50 µs before parking.
 
     private static readonly SemaphoreSlim Wake = new(0);
+    private static readonly ManualResetEventSlim Done = new(false);
     private static int count = DefaultCount();
     private static int workerCount;
     private static int busy;
@@ -94,6 +95,7 @@ public static unsafe class KernelThreads
         jobParticipants = workers;
         nextItem = 0;
         jobError = null;
+        Done.Reset();
         long generation = (Volatile.Read(ref job) >> 32) + 1;
         Interlocked.Exchange(ref job, generation << 32);
         int sleepers = Volatile.Read(ref sleeping);
@@ -112,12 +114,11 @@ public static unsafe class KernelThreads
             insideLoop = false;
         }
 
-        // All items are claimed: close the job so late workers skip it, then wait for joined workers to finish.
-        Interlocked.Or(ref job, ClosedBit);
-        var spin = default(SpinWait);
-        while ((Volatile.Read(ref job) & ActiveMask) != 0)
+        // All items are claimed: close the job so late workers skip it; if workers are still inside, the last one
+        // to leave signals Done (spin-then-block, so a contended core is not burnt waiting).
+        if ((Interlocked.Or(ref job, ClosedBit) & ActiveMask) != 0)
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            Done.Wait();
         }
 
         Exception? error = jobError;
@@ -175,7 +176,11 @@ public static unsafe class KernelThreads
                     WorkItems();
                 }
 
-                Interlocked.Decrement(ref job);
+                long left = Interlocked.Decrement(ref job);
+                if ((left & ActiveMask) == 0 && (left & ClosedBit) != 0)
+                {
+                    Done.Set();
+                }
             }
         }
     }

@@ -17,6 +17,16 @@ public sealed class BpeTrainingTests
     }
 
     [Fact]
+    public void A_pair_is_merged_at_every_non_overlapping_occurrence_from_the_left()
+    {
+        Assert.Equal([9, 1], BpeTokenizer.MergePair([1, 1, 1], 1, 1, 9));
+        Assert.Equal([9, 9], BpeTokenizer.MergePair([1, 1, 1, 1], 1, 1, 9));
+        Assert.Equal([9, 3, 9], BpeTokenizer.MergePair([1, 2, 3, 1, 2], 1, 2, 9));
+        int[] absent = [2, 1, 3];
+        Assert.Same(absent, BpeTokenizer.MergePair(absent, 1, 2, 9));
+    }
+
+    [Fact]
     public void Merges_reduce_the_token_count_of_the_corpus()
     {
         var random = new RandomText(11, ["l", "o", "w", "e", "r", "s", "t", "n", "i", " ", " "]);

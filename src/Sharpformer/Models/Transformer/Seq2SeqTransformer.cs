@@ -9,7 +9,7 @@ namespace Sharpformer.Models.Transformer;
 /// masked decoder stack attending over the memory → linear "generator" to target-vocabulary logits (the softmax is
 /// left to the loss or the search). Optional three-way weight tying of Section 3.4.
 /// </summary>
-public sealed class Seq2SeqTransformer : Module, IIncrementalDecoder
+public sealed class Seq2SeqTransformer : Module, ISeq2SeqModel
 {
     /// <summary>Builds the model; all randomness (initialisation and dropout) comes from <paramref name="rng"/>.</summary>
     public Seq2SeqTransformer(TransformerConfig config, Rng rng)

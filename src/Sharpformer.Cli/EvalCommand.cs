@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Sharpformer.Decoding;
+using Spectre.Console;
+
+namespace Sharpformer.Cli;
+
+/// <summary>`sharpformer eval`: scores a model on a TSV/JSONL test file (BLEU, chrF, exact match, token accuracy, perplexity).</summary>
+internal static class EvalCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var model = ModelOptions.Model();
+        var test = new Option<FileInfo>("--test") { Description = "Test corpus (TSV source<TAB>target, or JSONL).", Required = true };
+        var beam = ModelOptions.Beam();
+        var alpha = ModelOptions.Alpha();
+        var json = new Option<bool>("--json") { Description = "Print the scores as JSON." };
+        var skipBad = new Option<bool>("--skip-bad-lines") { Description = "Skip malformed lines with a warning." };
+        var command = new Command("eval", "Evaluate a model on a test set.") { model, test, beam, alpha, json, skipBad };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var loaded = ModelOptions.Load(r.GetValue(model)!);
+            var corpus = CorpusSource.FromFile(r.GetValue(test)!.FullName, r.GetValue(skipBad));
+            var pairs = corpus.ToList();
+            CorpusSource.ReportSkipped(corpus);
+            var (scores, _) = TranslationEvaluator.Evaluate(loaded, pairs, new SearchOptions { BeamSize = r.GetValue(beam), LengthPenaltyAlpha = r.GetValue(alpha) });
+            if (r.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    sentences = scores.Sentences, bleu = scores.Bleu.Score, chrf = scores.Chrf.Score, exact_match = scores.ExactMatch,
+                    token_accuracy = scores.TokenAccuracy, perplexity = scores.Perplexity, bleu_signature = scores.Bleu.Signature,
+                }));
+                return 0;
+            }
+            var c = CultureInfo.InvariantCulture;
+            var table = new Table().AddColumns("metric", "value");
+            table.AddRow("sentences", scores.Sentences.ToString(c));
+            table.AddRow("BLEU", Markup.Escape(scores.Bleu.ToString()));
+            table.AddRow("chrF", scores.Chrf.Score.ToString("F2", c));
+            table.AddRow("exact match", scores.ExactMatch.ToString("P2", c));
+            table.AddRow("token accuracy", scores.TokenAccuracy.ToString("P2", c));
+            table.AddRow("perplexity", scores.Perplexity.ToString("F3", c));
+            AnsiConsole.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+}

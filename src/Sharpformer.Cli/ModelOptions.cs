@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Sharpformer.IO;
+
+namespace Sharpformer.Cli;
+
+/// <summary>Options shared by the commands that use a trained model.</summary>
+internal static class ModelOptions
+{
+    /// <summary>--model DIR (required).</summary>
+    public static Option<DirectoryInfo> Model() => new("--model") { Description = "Model folder written by `train`.", Required = true };
+
+    /// <summary>--beam N (default 4).</summary>
+    public static Option<int> Beam()
+    {
+        var beam = new Option<int>("--beam") { Description = "Beam size (1 = greedy).", DefaultValueFactory = _ => 4 };
+        beam.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--beam must be at least 1."); });
+        return beam;
+    }
+
+    /// <summary>--alpha (GNMT length penalty, default 0.6).</summary>
+    public static Option<float> Alpha() => new("--alpha") { Description = "Length-penalty exponent (0 = none).", DefaultValueFactory = _ => 0.6f };
+
+    /// <summary>Loads a model folder, turning a missing or corrupt file into a one-line error naming it.</summary>
+    public static TranslationModel Load(DirectoryInfo directory)
+    {
+        try
+        {
+            return TranslationModel.Load(directory.FullName);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or SafetensorsFormatException or ArgumentException or KeyNotFoundException)
+        {
+            throw new UserError($"cannot load model from {directory.FullName}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using Sharpformer.Data;
+using Sharpformer.Tasks;
+using Sharpformer.Training;
+
+namespace Sharpformer.Cli;
+
+/// <summary>
+/// `sharpformer train`: trains a translation model on a built-in task (`--task`) or on TSV/JSONL files
+/// (`--train`/`--dev`), from a preset with optional overrides; resumes when the output folder holds a checkpoint.
+/// </summary>
+internal static class TrainCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var task = new Option<string?>("--task") { Description = $"Built-in task: {string.Join(", ", BuiltinTasks.Names)}." };
+        var trainFile = new Option<FileInfo?>("--train") { Description = "Training corpus (TSV source<TAB>target, or JSONL)." };
+        var devFile = new Option<FileInfo?>("--dev") { Description = "Dev corpus (same formats)." };
+        var arch = new Option<string>("--arch") { Description = "Architecture.", DefaultValueFactory = _ => "transformer" };
+        arch.AcceptOnlyFromAmong("transformer");
+        var preset = new Option<string>("--preset") { Description = "tiny, small or base.", DefaultValueFactory = _ => "small" };
+        preset.AcceptOnlyFromAmong("tiny", "small", "base");
+        var output = new Option<DirectoryInfo>("--out") { Description = "Run folder (model, checkpoints, metrics.jsonl).", Required = true };
+        var steps = new Option<long?>("--steps") { Description = "Optimiser steps." };
+        var maxTime = new Option<double?>("--max-time") { Description = "Wall-clock budget in minutes." };
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Padded tokens per batch." };
+        var lrFactor = new Option<float?>("--lr-factor") { Description = "Factor of the paper's learning-rate schedule." };
+        var warmup = new Option<int?>("--warmup") { Description = "Warm-up steps." };
+        var dModel = new Option<int?>("--d-model") { Description = "Model width." };
+        var heads = new Option<int?>("--heads") { Description = "Attention heads." };
+        var layers = new Option<int?>("--layers") { Description = "Encoder and decoder layers." };
+        var ff = new Option<int?>("--ff") { Description = "Feed-forward inner size." };
+        var dropout = new Option<float?>("--dropout") { Description = "Dropout probability." };
+        var smoothing = new Option<float?>("--label-smoothing") { Description = "Label smoothing." };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "char, word or bpe." };
+        tokenizer.AcceptOnlyFromAmong("char", "word", "bpe");
+        var merges = new Option<int?>("--bpe-merges") { Description = "BPE merges." };
+        var evalEvery = new Option<int?>("--eval-every") { Description = "Steps between evaluations/checkpoints." };
+        var metric = new Option<TaskMetric?>("--metric") { Description = "exactmatch, bleu or chrf." };
+        var seed = new Option<ulong?>("--seed") { Description = "Random seed." };
+        var trainSize = new Option<int>("--train-size") { Description = "Generated training pairs (--task).", DefaultValueFactory = _ => 20000 };
+        var skipBad = new Option<bool>("--skip-bad-lines") { Description = "Skip malformed corpus lines with a warning instead of failing." };
+        var command = new Command("train", "Train a sequence-to-sequence model.")
+        {
+            task, trainFile, devFile, arch, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, dModel, heads, layers, ff,
+            dropout, smoothing, tokenizer, merges, evalEvery, metric, seed, trainSize, skipBad,
+        };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var recipe = TrainingRecipe.Preset(r.GetValue(preset)!);
+            var taskName = r.GetValue(task);
+            if (taskName is not null && BuiltinTasks.Get(taskName).Tokenizer == TokenizerKind.Word) recipe = recipe with { Tokenizer = "word" };
+            var model = recipe.Model;
+            model = model with
+            {
+                DModel = r.GetValue(dModel) ?? model.DModel, Heads = r.GetValue(heads) ?? model.Heads,
+                EncoderLayers = r.GetValue(layers) ?? model.EncoderLayers, DecoderLayers = r.GetValue(layers) ?? model.DecoderLayers,
+                DFf = r.GetValue(ff) ?? model.DFf, Dropout = r.GetValue(dropout) ?? model.Dropout,
+            };
+            recipe = recipe with
+            {
+                Model = model,
+                Steps = r.GetValue(steps) ?? recipe.Steps,
+                MaxMinutes = r.GetValue(maxTime) ?? recipe.MaxMinutes,
+                MaxTokens = r.GetValue(maxTokens) ?? recipe.MaxTokens,
+                LearningRateFactor = r.GetValue(lrFactor) ?? recipe.LearningRateFactor,
+                WarmupSteps = r.GetValue(warmup) ?? recipe.WarmupSteps,
+                LabelSmoothing = r.GetValue(smoothing) ?? recipe.LabelSmoothing,
+                Tokenizer = r.GetValue(tokenizer) ?? recipe.Tokenizer,
+                BpeMerges = r.GetValue(merges) ?? recipe.BpeMerges,
+                EvalEvery = r.GetValue(evalEvery) ?? recipe.EvalEvery,
+                Metric = r.GetValue(metric) ?? recipe.Metric,
+                Seed = r.GetValue(seed) ?? recipe.Seed,
+            };
+            return Run(recipe, taskName, r.GetValue(trainFile), r.GetValue(devFile), r.GetValue(trainSize), r.GetValue(skipBad), r.GetValue(output)!);
+        }));
+        return command;
+    }
+
+    private static int Run(TrainingRecipe recipe, string? taskName, FileInfo? trainFile, FileInfo? devFile, int trainSize, bool skipBad, DirectoryInfo output)
+    {
+        IEnumerable<SentencePair> train;
+        IReadOnlyList<SentencePair> dev;
+        ParallelCorpus? corpus = null;
+        if (taskName is not null)
+        {
+            if (trainFile is not null || devFile is not null) throw new UserError("give either --task or --train/--dev, not both.");
+            var task = BuiltinTasks.Get(taskName);
+            train = CorpusSource.FromTask(task, TaskSplit.Train, trainSize, recipe.Seed);
+            dev = CorpusSource.FromTask(task, TaskSplit.Dev, 500, recipe.Seed);
+        }
+        else
+        {
+            if (trainFile is null || devFile is null) throw new UserError("give --task NAME, or both --train FILE and --dev FILE.");
+            corpus = CorpusSource.FromFile(trainFile.FullName, skipBad);
+            train = corpus;
+            var devCorpus = CorpusSource.FromFile(devFile.FullName, skipBad);
+            dev = devCorpus.ToList();
+            CorpusSource.ReportSkipped(devCorpus);
+        }
+        var (best, state) = TrainingProgressDisplay.Run(progress => TranslationTraining.Run(recipe, train, dev, output.FullName, progress));
+        if (corpus is not null) CorpusSource.ReportSkipped(corpus);
+        Console.WriteLine($"Trained {state.Step} steps in {TimeSpan.FromSeconds(state.ElapsedSeconds):hh\\:mm\\:ss}; best dev score {state.BestMetric:F2} at step {state.BestStep}; model in {output.FullName} ({best.Module.ParameterCount:N0} parameters).");
+        return 0;
+    }
+}

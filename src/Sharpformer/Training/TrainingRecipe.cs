@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Sharpformer.Models.Transformer;
+
+namespace Sharpformer.Training;
+
+/// <summary>
+/// Everything that defines a translation training run besides the data: model shape, tokenizer, batching, optimisation
+/// and budget. Saved as <c>recipe.json</c> in the run folder so a resumed run uses the same settings. Presets give the
+/// usual sizes; the CLI overrides single fields.
+/// </summary>
+public sealed record TrainingRecipe
+{
+    /// <summary>Model shape (vocabulary sizes are filled in from the tokenizers).</summary>
+    [JsonPropertyName("model")] public TransformerConfig Model { get; init; } = new();
+
+    /// <summary>"char", "word" or "bpe".</summary>
+    [JsonPropertyName("tokenizer")] public string Tokenizer { get; init; } = "char";
+
+    /// <summary>Merges learned when <see cref="Tokenizer"/> is "bpe".</summary>
+    [JsonPropertyName("bpe_merges")] public int BpeMerges { get; init; } = 8000;
+
+    /// <summary>One tokenizer (and vocabulary) for source and target.</summary>
+    [JsonPropertyName("shared_vocabulary")] public bool SharedVocabulary { get; init; } = true;
+
+    /// <summary>Padded tokens per batch (max of source and target side).</summary>
+    [JsonPropertyName("max_tokens")] public int MaxTokens { get; init; } = 4096;
+
+    /// <summary>Label smoothing ε (Section 5.4).</summary>
+    [JsonPropertyName("label_smoothing")] public float LabelSmoothing { get; init; } = 0.1f;
+
+    /// <summary>Warm-up steps of the paper's schedule.</summary>
+    [JsonPropertyName("warmup_steps")] public int WarmupSteps { get; init; } = 4000;
+
+    /// <summary>Multiplier of the paper's schedule d_model^−0.5·min(step^−0.5, step·warmup^−1.5).</summary>
+    [JsonPropertyName("lr_factor")] public float LearningRateFactor { get; init; } = 1f;
+
+    /// <summary>Adam β₂ (the paper: 0.98).</summary>
+    [JsonPropertyName("adam_beta2")] public float AdamBeta2 { get; init; } = 0.98f;
+
+    /// <summary>Gradient-norm clipping threshold (0 = off).</summary>
+    [JsonPropertyName("clip_norm")] public float ClipNorm { get; init; } = 1f;
+
+    /// <summary>Micro-batches per optimiser step.</summary>
+    [JsonPropertyName("accumulation")] public int AccumulationSteps { get; init; } = 1;
+
+    /// <summary>Optimiser steps.</summary>
+    [JsonPropertyName("steps")] public long Steps { get; init; } = 100_000;
+
+    /// <summary>Wall-clock budget in minutes (0 = none).</summary>
+    [JsonPropertyName("max_minutes")] public double MaxMinutes { get; init; }
+
+    /// <summary>Steps between dev evaluations and checkpoints.</summary>
+    [JsonPropertyName("eval_every")] public int EvalEvery { get; init; } = 1000;
+
+    /// <summary>Dev sentences decoded for the task metric at each evaluation.</summary>
+    [JsonPropertyName("dev_decode_limit")] public int DevDecodeLimit { get; init; } = 500;
+
+    /// <summary>Task metric that selects the best checkpoint.</summary>
+    [JsonPropertyName("metric")] public TaskMetric Metric { get; init; } = TaskMetric.ExactMatch;
+
+    /// <summary>Seed of the one RNG (initialisation, dropout, data order).</summary>
+    [JsonPropertyName("seed")] public ulong Seed { get; init; } = 1;
+
+    /// <summary>Named presets: "tiny" (tests, smoke runs), "small" (CPU-friendly), "base" (the paper's base model).</summary>
+    public static TrainingRecipe Preset(string name) => name.ToLowerInvariant() switch
+    {
+        "tiny" => new TrainingRecipe
+        {
+            Model = new TransformerConfig { DModel = 32, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, DFf = 64, Dropout = 0.1f, MaxLength = 256 },
+            MaxTokens = 1024, WarmupSteps = 100, LearningRateFactor = 1f, Steps = 500, EvalEvery = 100,
+        },
+        "small" => new TrainingRecipe
+        {
+            Model = new TransformerConfig { DModel = 128, Heads = 4, EncoderLayers = 2, DecoderLayers = 2, DFf = 512, Dropout = 0.1f, MaxLength = 256 },
+            MaxTokens = 3072, WarmupSteps = 400, LearningRateFactor = 2f, Steps = 4000, EvalEvery = 200,
+        },
+        "base" => new TrainingRecipe(),
+        _ => throw new ArgumentException($"Unknown preset '{name}'. Valid presets: tiny, small, base."),
+    };
+
+    /// <summary>Serialises to indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>Parses JSON written by <see cref="ToJson"/>.</summary>
+    public static TrainingRecipe FromJson(string json) =>
+        JsonSerializer.Deserialize<TrainingRecipe>(json, Options) ?? throw new JsonException("recipe is null");
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+}

@@ -1,0 +1,109 @@
+using Sharpformer.Data;
+using Sharpformer.IO;
+using Sharpformer.Models.Transformer;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Training;
+
+/// <summary>
+/// A whole translation training run in one call: builds (or, when resuming, reloads) the tokenizers, encodes the
+/// corpora, builds the Transformer of the recipe, trains with Adam and the paper's warm-up schedule, and keeps the best
+/// dev model as a <see cref="TranslationModel"/> folder in <c>outDirectory</c> (plus <c>recipe.json</c>,
+/// <c>metrics.jsonl</c> and the resumable checkpoint).
+/// </summary>
+public static class TranslationTraining
+{
+    private const string RecipeFile = "recipe.json";
+
+    /// <summary>
+    /// Runs (or resumes) training; returns the best model and the final state. <paramref name="train"/> is enumerated
+    /// twice (tokenizer learning, then encoding) and only its token ids are kept, so a file-backed corpus streams.
+    /// </summary>
+    public static (TranslationModel Best, TrainerState State) Run(TrainingRecipe recipe, IEnumerable<SentencePair> train,
+        IReadOnlyList<SentencePair> dev, string outDirectory, IProgress<TrainingProgress>? progress = null)
+    {
+        if (dev.Count == 0) throw new ArgumentException("The dev corpus is empty.", nameof(dev));
+        Directory.CreateDirectory(outDirectory);
+        bool resuming = ResumableCheckpoint.Exists(outDirectory);
+        if (resuming && File.Exists(Path.Combine(outDirectory, RecipeFile)))
+            recipe = TrainingRecipe.FromJson(File.ReadAllText(Path.Combine(outDirectory, RecipeFile)));
+        var (sourceTokenizer, targetTokenizer) = resuming
+            ? (Tokenizers.Load(Path.Combine(outDirectory, TranslationModel.SourceTokenizerFile)),
+               Tokenizers.Load(Path.Combine(outDirectory, TranslationModel.TargetTokenizerFile)))
+            : BuildTokenizers(recipe, train);
+
+        var config = recipe.Model with
+        {
+            Kind = "seq2seq",
+            SourceVocab = sourceTokenizer.VocabSize,
+            TargetVocab = targetTokenizer.VocabSize,
+            PadId = SpecialTokens.Pad,
+            ShareEmbeddings = recipe.Model.ShareEmbeddings && recipe.SharedVocabulary,
+            TieOutput = recipe.Model.TieOutput,
+        };
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, RecipeFile), (recipe with { Model = config }).ToJson());
+        var rng = new Rng(recipe.Seed);
+        var network = new Seq2SeqTransformer(config, rng);
+        var model = new TranslationModel(config, network, sourceTokenizer, targetTokenizer);
+        if (!resuming)
+        {
+            sourceTokenizer.Save(Path.Combine(outDirectory, TranslationModel.SourceTokenizerFile));
+            targetTokenizer.Save(Path.Combine(outDirectory, TranslationModel.TargetTokenizerFile));
+        }
+
+        int maxSource = config.MaxLength - 1;
+        var trainExamples = Encode(train, sourceTokenizer, targetTokenizer, maxSource);
+        if (trainExamples.Count == 0) throw new ArgumentException("The training corpus is empty.", nameof(train));
+        var devExamples = Encode(dev, sourceTokenizer, targetTokenizer, maxSource);
+        var task = new Seq2SeqTrainingTask(network, new Batcher(trainExamples, recipe.MaxTokens), new Batcher(devExamples, recipe.MaxTokens),
+            dev, targetTokenizer, recipe.LabelSmoothing, recipe.Seed, recipe.Metric, recipe.DevDecodeLimit, config.MaxLength);
+        var optimizer = new Adam(network.NamedParameters(), beta2: recipe.AdamBeta2);
+        var schedule = new WarmupInverseSqrtSchedule(config.DModel, recipe.WarmupSteps, recipe.LearningRateFactor);
+        var options = new TrainerOptions
+        {
+            MaxSteps = recipe.Steps,
+            MaxTime = recipe.MaxMinutes > 0 ? TimeSpan.FromMinutes(recipe.MaxMinutes) : null,
+            EvalEvery = recipe.EvalEvery,
+            ClipNorm = recipe.ClipNorm,
+            AccumulationSteps = recipe.AccumulationSteps,
+        };
+        var trainer = new Trainer<Batch>(network, task, optimizer, schedule, rng, options, outDirectory,
+            dir => TransformerCheckpoint.Save(dir, config, network), progress);
+        var state = trainer.Run();
+        return (TranslationModel.Load(outDirectory), state);
+    }
+
+    /// <summary>Tokenizers of the recipe's kind learned from the training corpus (one shared, or one per side).</summary>
+    public static (ITokenizer Source, ITokenizer Target) BuildTokenizers(TrainingRecipe recipe, IEnumerable<SentencePair> train)
+    {
+        ITokenizer Build(IEnumerable<string> texts) => recipe.Tokenizer.ToLowerInvariant() switch
+        {
+            "char" => CharTokenizer.Build(texts),
+            "word" => WordTokenizer.Build(texts),
+            "bpe" => BpeTokenizer.Train(texts, recipe.BpeMerges),
+            _ => throw new ArgumentException($"Unknown tokenizer '{recipe.Tokenizer}'. Valid: char, word, bpe."),
+        };
+        if (recipe.SharedVocabulary)
+        {
+            var shared = Build(train.SelectMany(p => new[] { p.Source, p.Target }));
+            return (shared, shared);
+        }
+        return (Build(train.Select(p => p.Source)), Build(train.Select(p => p.Target)));
+    }
+
+    /// <summary>Encodes pairs; pairs longer than the model accepts are an error that says how many there are.</summary>
+    private static List<Example> Encode(IEnumerable<SentencePair> pairs, ITokenizer source, ITokenizer target, int maxLength)
+    {
+        var examples = new List<Example>();
+        int tooLong = 0;
+        foreach (var pair in pairs)
+        {
+            var example = Example.Encode(pair, source, target);
+            if (example.SourceRowLength > maxLength + 1 || example.TargetRowLength > maxLength + 1) tooLong++;
+            examples.Add(example);
+        }
+        if (tooLong > 0)
+            throw new ArgumentException($"{tooLong} sentence pairs are longer than the model's maximum length {maxLength}; raise max_length or filter the corpus.");
+        return examples;
+    }
+}

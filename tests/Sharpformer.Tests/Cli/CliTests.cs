@@ -1,0 +1,82 @@
+using Sharpformer.Tests.IO;
+
+namespace Sharpformer.Tests.Cli;
+
+/// <summary>The command line end to end: a tiny training run and its use, and the promised error messages and exit codes.</summary>
+public sealed class CliTests
+{
+    [Fact]
+    public void Unknown_option_prints_an_error_and_exits_2()
+    {
+        var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--no-such-option");
+        Assert.Equal(2, code);
+        Assert.Contains("--no-such-option", stderr);
+    }
+
+    [Fact]
+    public void Help_lists_the_commands_and_exits_0()
+    {
+        var (code, stdout, _) = SharpformerProcess.Run(null, "--help");
+        Assert.Equal(0, code);
+        foreach (var command in new[] { "demo", "train", "translate", "eval", "attention", "import-torch", "bench" })
+            Assert.Contains(command, stdout);
+    }
+
+    [Fact]
+    public void A_missing_model_folder_is_named_and_exits_1()
+    {
+        var (code, _, stderr) = SharpformerProcess.Run("hello\n", "translate", "--model", "/no/such/model");
+        Assert.Equal(1, code);
+        Assert.Contains("/no/such/model", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void A_corrupt_model_file_is_named_and_exits_1()
+    {
+        using var dir = new TemporaryDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "config.json"), "{ not json");
+        var (code, _, stderr) = SharpformerProcess.Run("hello\n", "translate", "--model", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("config.json", stderr);
+    }
+
+    [Fact]
+    public void A_malformed_corpus_line_is_named_with_its_line_number_and_exits_1()
+    {
+        using var dir = new TemporaryDirectory();
+        string train = Path.Combine(dir.Path, "train.tsv");
+        File.WriteAllText(train, "a b\tb a\nno tab here\nc d\td c\n");
+        var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--train", train, "--dev", train, "--out", Path.Combine(dir.Path, "run"), "--preset", "tiny", "--steps", "2");
+        Assert.Equal(1, code);
+        Assert.Contains("train.tsv", stderr);
+        Assert.Contains("2", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void Train_then_translate_and_eval_a_tiny_model()
+    {
+        using var dir = new TemporaryDirectory();
+        string run = Path.Combine(dir.Path, "run");
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--preset", "tiny", "--steps", "20",
+            "--eval-every", "10", "--train-size", "300", "--out", run);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Trained 20 steps", stdout);
+        foreach (var file in new[] { "config.json", "model.safetensors", "tokenizer.source.json", "tokenizer.target.json", "metrics.jsonl", "recipe.json", "last.json" })
+            Assert.True(File.Exists(Path.Combine(run, file)), file);
+
+        var (tcode, translations, terr) = SharpformerProcess.Run("1 2 3\n\n4 5\n", "translate", "--model", run, "--beam", "2");
+        Assert.True(tcode == 0, terr);
+        var lines = translations.Split('\n');
+        Assert.Equal(4, lines.Length); // three outputs and the final newline
+        Assert.Equal("", lines[1]);
+
+        string test = Path.Combine(dir.Path, "test.tsv");
+        File.WriteAllText(test, "1 2 3\t3 2 1\n4 5 6 7\t7 6 5 4\n");
+        var (ecode, json, eerr) = SharpformerProcess.Run(null, "eval", "--model", run, "--test", test, "--json");
+        Assert.True(ecode == 0, eerr);
+        Assert.Contains("\"bleu\":", json);
+        Assert.Contains("\"exact_match\":", json);
+    }
+}
