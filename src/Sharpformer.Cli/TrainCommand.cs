@@ -27,6 +27,9 @@ internal static class TrainCommand
         var maxTokens = new Option<int?>("--max-tokens") { Description = "Padded tokens per batch." };
         var lrFactor = new Option<float?>("--lr-factor") { Description = "Factor of the paper's learning-rate schedule." };
         var warmup = new Option<int?>("--warmup") { Description = "Warm-up steps." };
+        var schedule = new Option<string?>("--schedule") { Description = "noam (the paper's), cosine or constant." };
+        schedule.AcceptOnlyFromAmong("noam", "cosine", "constant");
+        var lr = new Option<float?>("--lr") { Description = "Peak learning rate of the cosine and constant schedules." };
         var dModel = new Option<int?>("--d-model") { Description = "Model width." };
         var heads = new Option<int?>("--heads") { Description = "Attention heads." };
         var layers = new Option<int?>("--layers") { Description = "Encoder and decoder layers." };
@@ -43,7 +46,7 @@ internal static class TrainCommand
         var skipBad = new Option<bool>("--skip-bad-lines") { Description = "Skip malformed corpus lines with a warning instead of failing." };
         var command = new Command("train", "Train a sequence-to-sequence model.")
         {
-            task, trainFile, devFile, arch, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, dModel, heads, layers, ff,
+            task, trainFile, devFile, arch, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, schedule, lr, dModel, heads, layers, ff,
             dropout, smoothing, tokenizer, merges, evalEvery, metric, seed, trainSize, skipBad,
         };
         command.SetAction(r => CommandErrors.Run(() =>
@@ -66,6 +69,8 @@ internal static class TrainCommand
                 MaxTokens = r.GetValue(maxTokens) ?? recipe.MaxTokens,
                 LearningRateFactor = r.GetValue(lrFactor) ?? recipe.LearningRateFactor,
                 WarmupSteps = r.GetValue(warmup) ?? recipe.WarmupSteps,
+                Schedule = r.GetValue(schedule) ?? recipe.Schedule,
+                LearningRate = r.GetValue(lr) ?? recipe.LearningRate,
                 LabelSmoothing = r.GetValue(smoothing) ?? recipe.LabelSmoothing,
                 Tokenizer = r.GetValue(tokenizer) ?? recipe.Tokenizer,
                 BpeMerges = r.GetValue(merges) ?? recipe.BpeMerges,

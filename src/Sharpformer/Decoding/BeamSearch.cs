@@ -6,9 +6,11 @@ namespace Sharpformer.Decoding;
 
 /// <summary>
 /// Batched beam search (Section 6.1: beam size 4, length penalty α = 0.6): every sentence keeps K live hypotheses in
-/// K rows of the model's state; each step scores all K·V continuations, hypotheses that emit &lt;eos&gt; are set aside with
-/// their length-normalised score, and the best K others continue. A sentence is done when K hypotheses have finished
-/// (or the length limit is reached, when the live ones are returned unfinished).
+/// K rows of the model's state; each step scores all K·V continuations, hypotheses among the K best that emit &lt;eos&gt;
+/// join the sentence's K best finished ones (scored log P / lp), and the best K others continue. A sentence is done when
+/// no live hypothesis currently scores better than its best finished one — so a confident model's best path is never cut
+/// off by early junk endings, and hopeless beams are not followed to the length limit — or at the length limit, where
+/// live hypotheses are returned unfinished. Up to K hypotheses are returned, best first.
 /// </summary>
 public static class BeamSearch
 {
@@ -26,10 +28,12 @@ public static class BeamSearch
         var prefixes = Enumerable.Range(0, rows).Select(_ => Array.Empty<int>()).ToArray();
         var scores = Enumerable.Range(0, rows).Select(r => r % k == 0 ? 0f : float.NegativeInfinity).ToArray();
         var finished = Enumerable.Range(0, sentences).Select(_ => new List<Hypothesis>()).ToArray();
+        var done = new bool[sentences];
         var previous = Enumerable.Repeat(options.BosId, rows).ToArray();
 
         for (int step = 0; step < options.MaxLength; step++)
         {
+            using var stepScope = new TensorScope();
             var logProbs = options.NextTokenLogProbabilities(model.Step(state, new IntTensor(previous)));
             int vocab = logProbs.Size(1);
             var keep = new int[rows];
@@ -38,14 +42,15 @@ public static class BeamSearch
             bool lastStep = step == options.MaxLength - 1;
             for (int s = 0; s < sentences; s++)
             {
-                var candidates = finished[s].Count >= k ? [] : BestCandidates(logProbs.Data, scores, s, k, vocab);
+                var candidates = done[s] ? [] : BestCandidates(logProbs.Data, scores, s, k, vocab);
                 int live = 0;
-                foreach (var (row, token, score) in candidates)
+                for (int rank = 0; rank < candidates.Count && live < k; rank++)
                 {
-                    if (live == k) break;
+                    var (row, token, score) = candidates[rank];
                     if (token == options.EosId)
                     {
-                        if (finished[s].Count < k) finished[s].Add(Final(prefixes[row], score, true, options));
+                        // As in fairseq: only an <eos> among the K best continuations ends a hypothesis.
+                        if (rank < k) KeepBest(finished[s], Final(prefixes[row], score, true, options), k);
                         continue;
                     }
                     int target = s * k + live++;
@@ -59,10 +64,14 @@ public static class BeamSearch
                     nextPrefixes[s * k + j] = [];
                     nextScores[s * k + j] = float.NegativeInfinity;
                 }
-                if (lastStep && finished[s].Count < k)
-                    for (int j = 0; j < live; j++) finished[s].Add(Final(nextPrefixes[s * k + j], nextScores[s * k + j], false, options));
+                if (lastStep)
+                    for (int j = 0; j < live; j++) KeepBest(finished[s], Final(nextPrefixes[s * k + j], nextScores[s * k + j], false, options), k);
+                float bestLive = float.NegativeInfinity;
+                for (int j = 0; j < live; j++)
+                    bestLive = Math.Max(bestLive, nextScores[s * k + j] / LengthPenalty.Of(nextPrefixes[s * k + j].Length + 1, options.LengthPenaltyAlpha));
+                done[s] = live == 0 || (finished[s].Count > 0 && finished[s].Max(h => h.Score) >= bestLive);
             }
-            if (finished.All(f => f.Count >= k)) break;
+            if (done.All(d => d)) break;
             state.Reorder(new IntTensor(keep));
             prefixes = nextPrefixes;
             scores = nextScores;
@@ -91,6 +100,19 @@ public static class BeamSearch
             }
         }
         return best;
+    }
+
+    // Adds a finished hypothesis, keeping only the k best by score.
+    private static void KeepBest(List<Hypothesis> finished, Hypothesis hypothesis, int k)
+    {
+        if (finished.Count < k)
+        {
+            finished.Add(hypothesis);
+            return;
+        }
+        int worst = 0;
+        for (int i = 1; i < finished.Count; i++) if (finished[i].Score < finished[worst].Score) worst = i;
+        if (hypothesis.Score > finished[worst].Score) finished[worst] = hypothesis;
     }
 
     private static Hypothesis Final(int[] tokens, float logProbability, bool finished, SearchOptions options) =>

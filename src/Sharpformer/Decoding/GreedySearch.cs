@@ -20,6 +20,7 @@ public static class GreedySearch
         var previous = Enumerable.Repeat(options.BosId, rows).ToArray();
         for (int step = 0; step < options.MaxLength && finished.Contains(false); step++)
         {
+            using var stepScope = new TensorScope();
             var logProbs = options.NextTokenLogProbabilities(model.Step(state, new IntTensor(previous)));
             int vocab = logProbs.Size(1);
             for (int r = 0; r < rows; r++)

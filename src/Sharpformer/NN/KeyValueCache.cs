@@ -7,6 +7,8 @@ namespace Sharpformer.NN;
 /// Keys and values [rows, heads, T, d_k] of one attention layer kept between decoding steps. For self-attention each
 /// step appends the new position; for encoder-decoder attention they are computed once from the encoder output and
 /// reused (<see cref="IsStatic"/>). Beam search reorders the rows when hypotheses are selected or duplicated.
+/// The cache owns its tensors: each step's tensors are kept past the step's <see cref="TensorScope"/> and the ones they
+/// replace are returned to the pool at once, so decoding memory stays flat however long the output.
 /// </summary>
 public sealed class KeyValueCache(bool isStatic)
 {
@@ -25,14 +27,16 @@ public sealed class KeyValueCache(bool isStatic)
     /// <summary>Appends (or for a static cache, sets once) new keys and values and returns the full cached pair.</summary>
     internal (Tensor Keys, Tensor Values) Update(Tensor newKeys, Tensor newValues)
     {
-        if (Keys is null || Values is null || IsStatic)
+        if (Keys is null || Values is null)
         {
-            Keys ??= newKeys;
-            Values ??= newValues;
-            return (Keys, Values);
+            Keys = newKeys.Keep();
+            Values = newValues.Keep();
         }
-        Keys = Ops.Concat([Keys, newKeys], 2);
-        Values = Ops.Concat([Values, newValues], 2);
+        else if (!IsStatic)
+        {
+            Keys = Replace(Keys, Ops.Concat([Keys, newKeys], 2));
+            Values = Replace(Values, Ops.Concat([Values, newValues], 2));
+        }
         return (Keys, Values);
     }
 
@@ -40,7 +44,15 @@ public sealed class KeyValueCache(bool isStatic)
     public void Reorder(IntTensor rows)
     {
         if (Keys is null || Values is null) return;
-        Keys = Keys.IndexSelect(0, rows);
-        Values = Values.IndexSelect(0, rows);
+        Keys = Replace(Keys, Keys.IndexSelect(0, rows));
+        Values = Replace(Values, Values.IndexSelect(0, rows));
+    }
+
+    /// <summary>Keeps <paramref name="next"/> beyond the current scope and releases the storage of <paramref name="previous"/>.</summary>
+    internal static Tensor Replace(Tensor previous, Tensor next)
+    {
+        next.Keep();
+        previous.Buffer.Release();
+        return next;
     }
 }

@@ -35,6 +35,12 @@ public sealed record TrainingRecipe
     /// <summary>Multiplier of the paper's schedule d_model^−0.5·min(step^−0.5, step·warmup^−1.5).</summary>
     [JsonPropertyName("lr_factor")] public float LearningRateFactor { get; init; } = 1f;
 
+    /// <summary>"noam" (the paper's warm-up then inverse square root), "cosine" (warm-up then cosine decay to 0 at <see cref="Steps"/>) or "constant".</summary>
+    [JsonPropertyName("schedule")] public string Schedule { get; init; } = "noam";
+
+    /// <summary>Peak learning rate of the cosine and constant schedules.</summary>
+    [JsonPropertyName("lr")] public float LearningRate { get; init; } = 1e-3f;
+
     /// <summary>Adam β₂ (the paper: 0.98).</summary>
     [JsonPropertyName("adam_beta2")] public float AdamBeta2 { get; init; } = 0.98f;
 
@@ -77,6 +83,15 @@ public sealed record TrainingRecipe
         },
         "base" => new TrainingRecipe(),
         _ => throw new ArgumentException($"Unknown preset '{name}'. Valid presets: tiny, small, base."),
+    };
+
+    /// <summary>The learning-rate schedule the recipe names.</summary>
+    public ILearningRateSchedule CreateSchedule() => Schedule.ToLowerInvariant() switch
+    {
+        "noam" => new WarmupInverseSqrtSchedule(Model.DModel, WarmupSteps, LearningRateFactor),
+        "cosine" => new CosineSchedule(LearningRate, Steps, WarmupSteps),
+        "constant" => new ConstantSchedule(LearningRate),
+        _ => throw new ArgumentException($"Unknown schedule '{Schedule}'. Valid: noam, cosine, constant."),
     };
 
     /// <summary>Serialises to indented JSON.</summary>

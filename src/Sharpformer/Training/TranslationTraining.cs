@@ -58,7 +58,7 @@ public static class TranslationTraining
         var task = new Seq2SeqTrainingTask(network, new Batcher(trainExamples, recipe.MaxTokens), new Batcher(devExamples, recipe.MaxTokens),
             dev, targetTokenizer, recipe.LabelSmoothing, recipe.Seed, recipe.Metric, recipe.DevDecodeLimit, config.MaxLength);
         var optimizer = new Adam(network.NamedParameters(), beta2: recipe.AdamBeta2);
-        var schedule = new WarmupInverseSqrtSchedule(config.DModel, recipe.WarmupSteps, recipe.LearningRateFactor);
+        var schedule = recipe.CreateSchedule();
         var options = new TrainerOptions
         {
             MaxSteps = recipe.Steps,

@@ -1,4 +1,5 @@
 using Sharpformer.Autograd;
+using Sharpformer.NN;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Models.Transformer;
@@ -9,11 +10,14 @@ namespace Sharpformer.Models.Transformer;
 /// </summary>
 public sealed class TransformerDecoderState : IDecoderState
 {
+    private int[] _origins;
+
     internal TransformerDecoderState(Tensor memory, Tensor memoryMask, int layers)
     {
         Memory = memory;
         MemoryMask = memoryMask;
         Caches = Enumerable.Range(0, layers).Select(_ => new DecoderLayerCache()).ToArray();
+        _origins = Enumerable.Range(0, memory.Size(0)).ToArray();
     }
 
     /// <summary>Encoder output [rows, S, d].</summary>
@@ -31,15 +35,23 @@ public sealed class TransformerDecoderState : IDecoderState
     /// <inheritdoc />
     public int Rows => Memory.Size(0);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Reorders the rows. The encoder output and the cross-attention keys/values depend only on which source sentence a
+    /// row decodes, so when every row keeps its sentence (beam search shuffling hypotheses within a sentence) they are
+    /// left in place and only the self-attention caches move.
+    /// </summary>
     public void Reorder(IntTensor rows)
     {
-        Memory = Memory.IndexSelect(0, rows);
-        MemoryMask = MemoryMask.IndexSelect(0, rows);
+        var origins = rows.Data.Select(r => _origins[r]).ToArray();
+        bool sameSentences = origins.AsSpan().SequenceEqual(_origins);
+        _origins = origins;
         foreach (var cache in Caches)
         {
             cache.SelfAttention.Reorder(rows);
-            cache.CrossAttention.Reorder(rows);
+            if (!sameSentences) cache.CrossAttention.Reorder(rows);
         }
+        if (sameSentences) return;
+        Memory = KeyValueCache.Replace(Memory, Memory.IndexSelect(0, rows));
+        MemoryMask = KeyValueCache.Replace(MemoryMask, MemoryMask.IndexSelect(0, rows));
     }
 }
