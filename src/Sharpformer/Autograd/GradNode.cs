@@ -5,6 +5,9 @@ namespace Sharpformer.Autograd;
 /// <summary>Backward rule of one recorded operation: reads <c>output.Grad</c> and adds into the inputs' gradients.</summary>
 public delegate void BackwardFunction(Tensor output);
 
+/// <summary>Writes (assigns) a whole gradient contribution into <paramref name="destination"/>; see <see cref="Tape.WriteGrad"/>.</summary>
+public delegate void GradientWriter(Span<float> destination);
+
 /// <summary>
 /// One entry of the define-by-run tape: the operation's name, the tensors it consumed, and its backward rule
 /// (the micrograd idea — <c>_backward</c> closures over the forward's saved values — with tensors instead of scalars).

@@ -70,8 +70,9 @@ public static partial class Ops
         TensorPrimitives.Multiply(x.Data, s, y.Data);
         return Tape.Record(y, "Scale", [x], o =>
         {
-            var dx = Tape.GradSpan(x);
-            TensorPrimitives.MultiplyAdd(o.Grad!.Data, s, dx, dx);
+            var dx = Tape.GradSpan(x, out bool accumulate);
+            if (accumulate) TensorPrimitives.MultiplyAdd(o.Grad!.Data, s, dx, dx);
+            else TensorPrimitives.Multiply(o.Grad!.Data, s, dx);
         });
     }
 
@@ -105,6 +106,14 @@ public static partial class Ops
     private static void AccumulateBroadcastGrad(Tensor input, Tensor grad)
     {
         if (!input.RequiresGrad) return;
-        Broadcasting.AccumulateSumTo(grad.Data, grad.Dims, Tape.GradSpan(input), input.Dims);
+        var dx = Tape.GradSpan(input, out bool accumulate);
+        if (grad.Length == input.Length)
+        {
+            if (accumulate) TensorPrimitives.Add(dx, grad.Data, dx);
+            else grad.Data.CopyTo(dx);
+            return;
+        }
+        if (!accumulate) dx.Clear();
+        Broadcasting.AccumulateSumTo(grad.Data, grad.Dims, dx, input.Dims);
     }
 }

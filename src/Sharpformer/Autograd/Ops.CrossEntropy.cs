@@ -33,7 +33,7 @@ public static partial class Ops
         return Tape.Record(loss, "CrossEntropy", [logits], o =>
         {
             float scale = o.Grad!.Data[0] / count;
-            CrossEntropyKernel.Backward(logits.Data, ids, classes, ignoreIndex, labelSmoothing, logSumExp, scale, Tape.GradSpan(logits));
+            Tape.WriteGrad(logits, d => CrossEntropyKernel.Backward(logits.Data, ids, classes, ignoreIndex, labelSmoothing, logSumExp, scale, d));
         });
     }
 }

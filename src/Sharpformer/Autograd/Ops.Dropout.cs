@@ -20,8 +20,9 @@ public static partial class Ops
         TensorPrimitives.Multiply(x.Data, mask.Data, y.Data);
         return Tape.Record(y, "Dropout", [x], o =>
         {
-            var dx = Tape.GradSpan(x);
-            TensorPrimitives.MultiplyAdd(o.Grad!.Data, mask.Data, dx, dx);
+            var dx = Tape.GradSpan(x, out bool accumulate);
+            if (accumulate) TensorPrimitives.MultiplyAdd(o.Grad!.Data, mask.Data, dx, dx);
+            else TensorPrimitives.Multiply(o.Grad!.Data, mask.Data, dx);
         });
     }
 }

@@ -22,11 +22,14 @@ public static partial class Ops
         LayerNormKernel.Forward(x.Data, weight is null ? default : weight.Data, bias is null ? default : bias.Data, eps,
             y.Data, mean, rstd, n);
         Tensor[] inputs = weight is null ? (bias is null ? [x] : [x, bias]) : (bias is null ? [x, weight] : [x, weight, bias]);
-        return Tape.Record(y, "LayerNorm", inputs, o => LayerNormKernel.Backward(
-            x.Data, weight is null ? default : weight.Data, mean, rstd, o.Grad!.Data,
-            x.RequiresGrad ? Tape.GradSpan(x) : default,
-            weight is { RequiresGrad: true } ? Tape.GradSpan(weight) : default,
-            bias is { RequiresGrad: true } ? Tape.GradSpan(bias) : default, n));
+        return Tape.Record(y, "LayerNorm", inputs, o =>
+        {
+            void Run(Span<float> dx) => LayerNormKernel.Backward(x.Data, weight is null ? default : weight.Data, mean, rstd, o.Grad!.Data, dx,
+                weight is { RequiresGrad: true } ? Tape.GradSpan(weight) : default,
+                bias is { RequiresGrad: true } ? Tape.GradSpan(bias) : default, n);
+            if (x.RequiresGrad) Tape.WriteGrad(x, Run);
+            else Run(default);
+        });
     }
 
     private static void CheckAffine(Tensor? t, int n, Tensor x, string name)

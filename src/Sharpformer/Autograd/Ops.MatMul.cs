@@ -22,23 +22,25 @@ public static partial class Ops
             float* g = o.Grad!.Buffer.Pointer;
             if (a.RequiresGrad)
             {
-                Tape.GradSpan(a);
+                Tape.GradSpan(a, out bool accumulate);
                 float* da = a.Grad!.Buffer.Pointer;
+                float beta = accumulate ? 1f : 0f;
                 // d op(A) = dC · op(B)ᵀ, written in A's stored orientation.
                 if (!transA)
-                    p.Accumulate(p.StrideA, (long)p.M * p.N, p.StrideB, da, false, !transB, p.M, p.K, p.N, g, p.N, b.Buffer.Pointer, p.Ldb, p.Lda);
+                    p.Accumulate(p.StrideA, (long)p.M * p.N, p.StrideB, da, beta, false, !transB, p.M, p.K, p.N, g, p.N, b.Buffer.Pointer, p.Ldb, p.Lda);
                 else
-                    p.Accumulate(p.StrideA, p.StrideB, (long)p.M * p.N, da, transB, true, p.K, p.M, p.N, b.Buffer.Pointer, p.Ldb, g, p.N, p.Lda);
+                    p.Accumulate(p.StrideA, p.StrideB, (long)p.M * p.N, da, beta, transB, true, p.K, p.M, p.N, b.Buffer.Pointer, p.Ldb, g, p.N, p.Lda);
             }
             if (b.RequiresGrad)
             {
-                Tape.GradSpan(b);
+                Tape.GradSpan(b, out bool accumulate);
                 float* db = b.Grad!.Buffer.Pointer;
+                float beta = accumulate ? 1f : 0f;
                 // d op(B) = op(A)ᵀ · dC, written in B's stored orientation.
                 if (!transB)
-                    p.Accumulate(p.StrideB, p.StrideA, (long)p.M * p.N, db, !transA, false, p.K, p.N, p.M, a.Buffer.Pointer, p.Lda, g, p.N, p.Ldb);
+                    p.Accumulate(p.StrideB, p.StrideA, (long)p.M * p.N, db, beta, !transA, false, p.K, p.N, p.M, a.Buffer.Pointer, p.Lda, g, p.N, p.Ldb);
                 else
-                    p.Accumulate(p.StrideB, (long)p.M * p.N, p.StrideA, db, true, transA, p.N, p.K, p.M, g, p.N, a.Buffer.Pointer, p.Lda, p.Ldb);
+                    p.Accumulate(p.StrideB, (long)p.M * p.N, p.StrideA, db, beta, true, transA, p.N, p.K, p.M, g, p.N, a.Buffer.Pointer, p.Lda, p.Ldb);
             }
         });
     }
@@ -86,19 +88,20 @@ public static partial class Ops
         }
 
         /// <summary>
-        /// target += op(x)·op(y) for every batch entry, where the target's batch stride may be 0 (a shared operand's
-        /// gradient: the entries are summed one after another, never concurrently).
+        /// target = op(x)·op(y) + beta·target for every batch entry (beta 0 for a fresh gradient, 1 to accumulate), where
+        /// the target's batch stride may be 0 (a shared operand's gradient: the entries are summed one after another,
+        /// never concurrently).
         /// </summary>
-        public unsafe void Accumulate(long targetStride, long xStride, long yStride, float* target, bool transX, bool transY,
+        public unsafe void Accumulate(long targetStride, long xStride, long yStride, float* target, float beta, bool transX, bool transY,
             int rows, int cols, int inner, float* x, int ldx, float* y, int ldy, int ldTarget)
         {
             if (targetStride != 0 || Batch == 1)
             {
-                Gemm.SgemmBatched(transX, transY, rows, cols, inner, 1f, x, ldx, xStride, y, ldy, yStride, 1f, target, ldTarget, targetStride, Batch);
+                Gemm.SgemmBatched(transX, transY, rows, cols, inner, 1f, x, ldx, xStride, y, ldy, yStride, beta, target, ldTarget, targetStride, Batch);
                 return;
             }
             for (int i = 0; i < Batch; i++)
-                Gemm.Sgemm(transX, transY, rows, cols, inner, 1f, x + i * xStride, ldx, y + i * yStride, ldy, 1f, target, ldTarget);
+                Gemm.Sgemm(transX, transY, rows, cols, inner, 1f, x + i * xStride, ldx, y + i * yStride, ldy, i == 0 ? beta : 1f, target, ldTarget);
         }
     }
 }

@@ -10,8 +10,9 @@ public static partial class Ops
         var y = Tensor.Scalar(TensorPrimitives.Sum(x.Data));
         return Tape.Record(y, "Sum", [x], o =>
         {
-            var dx = Tape.GradSpan(x);
-            TensorPrimitives.Add(dx, o.Grad!.Data[0], dx);
+            var dx = Tape.GradSpan(x, out bool accumulate);
+            if (accumulate) TensorPrimitives.Add(dx, o.Grad!.Data[0], dx);
+            else dx.Fill(o.Grad!.Data[0]);
         });
     }
 
@@ -35,7 +36,7 @@ public static partial class Ops
         }
         return Tape.Record(y, "SumDim", [x], g =>
         {
-            var dx = Tape.GradSpan(x);
+            var dx = Tape.GradSpan(x, out bool accumulate);
             var gy = g.Grad!.Data;
             for (int o = 0; o < outer; o++)
             {
@@ -43,7 +44,8 @@ public static partial class Ops
                 for (int j = 0; j < n; j++)
                 {
                     var target = dx.Slice((o * n + j) * inner, inner);
-                    TensorPrimitives.Add(target, grow, target);
+                    if (accumulate) TensorPrimitives.Add(target, grow, target);
+                    else grow.CopyTo(target);
                 }
             }
         });

@@ -15,8 +15,9 @@ public static partial class Ops
         var y = x.ViewAs(resolved);
         return Tape.Record(y, "Reshape", [x], o =>
         {
-            var dx = Tape.GradSpan(x);
-            TensorPrimitives.Add(dx, o.Grad!.Data, dx);
+            var dx = Tape.GradSpan(x, out bool accumulate);
+            if (accumulate) TensorPrimitives.Add(dx, o.Grad!.Data, dx);
+            else o.Grad!.Data.CopyTo(dx);
         });
     }
 
@@ -44,7 +45,8 @@ public static partial class Ops
         {
             var inverse = new int[perm.Length];
             for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
-            PermuteKernel.Permute(o.Grad!.Data, o.Dims, inverse, Tape.GradSpan(x), accumulate: true);
+            var dx = Tape.GradSpan(x, out bool accumulate);
+            PermuteKernel.Permute(o.Grad!.Data, o.Dims, inverse, dx, accumulate);
         });
     }
 

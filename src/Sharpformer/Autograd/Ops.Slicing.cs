@@ -39,11 +39,13 @@ public static partial class Ops
                 int row = t.Dims[d] * inner;
                 if (t.RequiresGrad)
                 {
-                    var dt = Tape.GradSpan(t);
+                    var dt = Tape.GradSpan(t, out bool accumulate);
                     for (int i = 0; i < outer; i++)
                     {
                         var target = dt.Slice(i * row, row);
-                        TensorPrimitives.Add(target, o.Grad!.Data.Slice(i * outRow + start, row), target);
+                        var source = o.Grad!.Data.Slice(i * outRow + start, row);
+                        if (accumulate) TensorPrimitives.Add(target, source, target);
+                        else source.CopyTo(target);
                     }
                 }
                 start += row;

@@ -12,7 +12,7 @@ public static partial class Ops
     public static Tensor Softmax(this Tensor x, Tensor? mask = null)
     {
         var y = SoftmaxForward("Softmax", x, mask, log: false);
-        return Tape.Record(y, "Softmax", [x], o => SoftmaxKernel.Backward(o.Data, o.Grad!.Data, Tape.GradSpan(x), LastDim(x)));
+        return Tape.Record(y, "Softmax", [x], o => Tape.WriteGrad(x, dx => SoftmaxKernel.Backward(o.Data, o.Grad!.Data, dx, LastDim(x))));
     }
 
     /// <summary>Softmax over the last axis with a boolean mask where <c>true</c> blocks a position (see <see cref="BoolTensor"/>).</summary>
@@ -22,7 +22,7 @@ public static partial class Ops
     public static Tensor LogSoftmax(this Tensor x, Tensor? mask = null)
     {
         var y = SoftmaxForward("LogSoftmax", x, mask, log: true);
-        return Tape.Record(y, "LogSoftmax", [x], o => SoftmaxKernel.LogBackward(o.Data, o.Grad!.Data, Tape.GradSpan(x), LastDim(x)));
+        return Tape.Record(y, "LogSoftmax", [x], o => Tape.WriteGrad(x, dx => SoftmaxKernel.LogBackward(o.Data, o.Grad!.Data, dx, LastDim(x))));
     }
 
     /// <summary>Turns a boolean mask (<c>true</c> = blocked) into the additive form: 0 where kept, −∞ where blocked.</summary>

@@ -10,7 +10,7 @@ public static partial class Ops
     /// <summary>Forward of a unary element-wise function: y = f(x).</summary>
     private delegate void UnaryForward(ReadOnlySpan<float> x, Span<float> y);
 
-    /// <summary>Backward of a unary function: dx += g * f'(x) (given x, y = f(x) and g = dL/dy).</summary>
+    /// <summary>Backward of a unary function: dx = g * f'(x) (given x, y = f(x) and g = dL/dy).</summary>
     private delegate void UnaryBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx);
 
     /// <summary>max(x, 0).</summary>
@@ -21,22 +21,22 @@ public static partial class Ops
     /// <summary>tanh(x); derivative 1 - y².</summary>
     public static Tensor Tanh(this Tensor x) => Unary("Tanh", x,
         static (x, y) => TensorPrimitives.Tanh(x, y),
-        static (_, y, g, dx) => { for (int i = 0; i < dx.Length; i++) dx[i] += g[i] * (1f - y[i] * y[i]); });
+        static (_, y, g, dx) => { for (int i = 0; i < dx.Length; i++) dx[i] = g[i] * (1f - y[i] * y[i]); });
 
     /// <summary>1 / (1 + e^-x); derivative y(1 - y).</summary>
     public static Tensor Sigmoid(this Tensor x) => Unary("Sigmoid", x,
         static (x, y) => TensorPrimitives.Sigmoid(x, y),
-        static (_, y, g, dx) => { for (int i = 0; i < dx.Length; i++) dx[i] += g[i] * y[i] * (1f - y[i]); });
+        static (_, y, g, dx) => { for (int i = 0; i < dx.Length; i++) dx[i] = g[i] * y[i] * (1f - y[i]); });
 
     /// <summary>e^x; derivative y.</summary>
     public static Tensor Exp(this Tensor x) => Unary("Exp", x,
         static (x, y) => TensorPrimitives.Exp(x, y),
-        static (_, y, g, dx) => TensorPrimitives.MultiplyAdd(g, y, dx, dx));
+        static (_, y, g, dx) => TensorPrimitives.Multiply(g, y, dx));
 
     /// <summary>Natural logarithm; derivative 1/x.</summary>
     public static Tensor Log(this Tensor x) => Unary("Log", x,
         static (x, y) => TensorPrimitives.Log(x, y),
-        static (x, _, g, dx) => { for (int i = 0; i < dx.Length; i++) dx[i] += g[i] / x[i]; });
+        static (x, _, g, dx) => TensorPrimitives.Divide(g, x, dx));
 
     /// <summary>
     /// GELU (Hendrycks and Gimpel): x·Φ(x) with the exact normal CDF, as PyTorch's default; with
@@ -46,7 +46,7 @@ public static partial class Ops
         ? Unary("GeluTanh", x, static (x, y) => GeluKernel.TanhForward(x, y), static (x, _, g, dx) => GeluKernel.TanhBackward(x, g, dx))
         : Unary("Gelu", x, static (x, y) => GeluKernel.ExactForward(x, y), static (x, _, g, dx) => GeluKernel.ExactBackward(x, g, dx));
 
-    // dx += g where x > 0, vectorised with a compare mask.
+    // dx = g where x > 0, else 0, vectorised with a compare mask.
     private static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
     {
         int i = 0;
@@ -57,16 +57,16 @@ public static partial class Ops
             var gs = MemoryMarshal.Cast<float, Vector<float>>(g);
             var ds = MemoryMarshal.Cast<float, Vector<float>>(dx);
             for (int v = 0; v < ds.Length; v++)
-                ds[v] += Vector.ConditionalSelect(Vector.GreaterThan(xs[v], Vector<float>.Zero), gs[v], Vector<float>.Zero);
+                ds[v] = Vector.ConditionalSelect(Vector.GreaterThan(xs[v], Vector<float>.Zero), gs[v], Vector<float>.Zero);
             i = ds.Length * width;
         }
-        for (; i < dx.Length; i++) if (x[i] > 0f) dx[i] += g[i];
+        for (; i < dx.Length; i++) dx[i] = x[i] > 0f ? g[i] : 0f;
     }
 
     private static Tensor Unary(string op, Tensor x, UnaryForward forward, UnaryBackward backward)
     {
         var y = Tensor.Empty(x.Dims);
         forward(x.Data, y.Data);
-        return Tape.Record(y, op, [x], o => backward(x.Data, o.Data, o.Grad!.Data, Tape.GradSpan(x)));
+        return Tape.Record(y, op, [x], o => Tape.WriteGrad(x, dx => backward(x.Data, o.Data, o.Grad!.Data, dx)));
     }
 }

@@ -40,6 +40,34 @@ public static class Tape
     }
 
     /// <summary>
+    /// The gradient buffer of <paramref name="t"/> for a rule that writes a whole contribution: on first use the buffer
+    /// is not zeroed and <paramref name="accumulate"/> is false, so the rule assigns; later contributions add. Skipping
+    /// the zero-fill of every intermediate gradient saves a full memory pass per tensor in the backward pass.
+    /// </summary>
+    public static Span<float> GradSpan(Tensor t, out bool accumulate)
+    {
+        accumulate = t.Grad is not null;
+        if (t.Grad is null)
+            t.Grad = t.IsLeaf ? new Tensor(BufferPool.AllocateOwned(t.Length), (int[])t.Dims.Clone()) : Tensor.Empty(t.Dims);
+        return t.Grad.Data;
+    }
+
+    /// <summary>Writes a gradient contribution computed by <paramref name="write"/> (which assigns every element) into t's gradient.</summary>
+    public static void WriteGrad(Tensor t, GradientWriter write)
+    {
+        var grad = GradSpan(t, out bool accumulate);
+        if (!accumulate)
+        {
+            write(grad);
+            return;
+        }
+        var contribution = Tensor.Empty(t.Dims);
+        write(contribution.Data);
+        TensorPrimitives.Add(grad, contribution.Data, grad);
+        contribution.Buffer.Release();
+    }
+
+    /// <summary>
     /// Back-propagates from <paramref name="root"/>: seeds its gradient with <paramref name="gradient"/> (ones for a
     /// scalar when omitted) and accumulates d root / d leaf into every leaf that requires a gradient.
     /// Intermediate gradients are freed as soon as they have been propagated.

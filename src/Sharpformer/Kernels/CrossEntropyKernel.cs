@@ -28,7 +28,7 @@ public static class CrossEntropyKernel
         return (total, count);
     }
 
-    /// <summary>dlogits += scale·(softmax − (1−ε)·onehot − ε/C) for counted rows; ignored rows get nothing.</summary>
+    /// <summary>dlogits = scale·(softmax − (1−ε)·onehot − ε/C) for counted rows; ignored rows get zeros.</summary>
     public static void Backward(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int classes, int ignoreIndex,
         float smoothing, ReadOnlySpan<float> logSumExp, float scale, Span<float> dLogits)
     {
@@ -36,11 +36,16 @@ public static class CrossEntropyKernel
         for (int r = 0; r < targets.Length; r++)
         {
             int target = targets[r];
-            if (target == ignoreIndex) continue;
-            var row = logits.Slice(r * classes, classes);
             var d = dLogits.Slice(r * classes, classes);
-            float lse = logSumExp[r];
-            for (int c = 0; c < classes; c++) d[c] += scale * (MathF.Exp(row[c] - lse) - uniform);
+            if (target == ignoreIndex)
+            {
+                d.Clear();
+                continue;
+            }
+            TensorPrimitives.Subtract(logits.Slice(r * classes, classes), logSumExp[r], d);
+            TensorPrimitives.Exp(d, d);
+            TensorPrimitives.Subtract(d, uniform, d);
+            TensorPrimitives.Multiply(d, scale, d);
             d[target] -= scale * (1f - smoothing);
         }
     }

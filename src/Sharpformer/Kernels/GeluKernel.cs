@@ -14,7 +14,7 @@ public static class GeluKernel
         for (int i = 0; i < x.Length; i++) y[i] = (float)(x[i] * 0.5 * (1.0 + Erf(x[i] * InvSqrt2)));
     }
 
-    /// <summary>dx += g·(Φ(x) + x·φ(x)).</summary>
+    /// <summary>dx = g·(Φ(x) + x·φ(x)).</summary>
     public static void ExactBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
     {
         for (int i = 0; i < x.Length; i++)
@@ -22,7 +22,7 @@ public static class GeluKernel
             double v = x[i];
             double cdf = 0.5 * (1.0 + Erf(v * InvSqrt2));
             double pdf = InvSqrt2Pi * Math.Exp(-0.5 * v * v);
-            dx[i] += (float)(g[i] * (cdf + v * pdf));
+            dx[i] = (float)(g[i] * (cdf + v * pdf));
         }
     }
 
@@ -36,7 +36,7 @@ public static class GeluKernel
         }
     }
 
-    /// <summary>Derivative of the tanh form, accumulated: dx += g·dy/dx.</summary>
+    /// <summary>Derivative of the tanh form: dx = g·dy/dx.</summary>
     public static void TanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
     {
         for (int i = 0; i < x.Length; i++)
@@ -44,7 +44,7 @@ public static class GeluKernel
             float v = x[i];
             float t = MathF.Tanh(TanhScale * (v + TanhCubic * v * v * v));
             float dInner = TanhScale * (1f + 3f * TanhCubic * v * v);
-            dx[i] += g[i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * dInner);
+            dx[i] = g[i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * dInner);
         }
     }
 

@@ -27,7 +27,7 @@ public static class LayerNormKernel
     }
 
     /// <summary>
-    /// Accumulates dx (when not empty), dγ and dβ (when not empty). With x̂ = (x − μ)·rstd and d x̂ = g·γ:
+    /// Writes dx (when not empty) and accumulates dγ and dβ (when not empty). With x̂ = (x − μ)·rstd and d x̂ = g·γ:
     /// dx = rstd·(d x̂ − mean(d x̂) − x̂·mean(d x̂ ⊙ x̂)), dγ += g ⊙ x̂, dβ += g.
     /// </summary>
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd,
@@ -49,7 +49,7 @@ public static class LayerNormKernel
             float meanDX = TensorPrimitives.Dot(dxhat, xhat) / n;
             var dr = dx.Slice(r * n, n);
             float rs = rstd[r];
-            for (int j = 0; j < n; j++) dr[j] += rs * (dxhat[j] - meanD - xhat[j] * meanDX);
+            for (int j = 0; j < n; j++) dr[j] = rs * (dxhat[j] - meanD - xhat[j] * meanDX);
         }
     }
 }

@@ -53,7 +53,7 @@ public static class SoftmaxKernel
         return offset;
     }
 
-    /// <summary>Softmax backward: dx += y ⊙ (g − Σ g⊙y), row by row.</summary>
+    /// <summary>Softmax backward: dx = y ⊙ (g − Σ g⊙y), row by row.</summary>
     public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int n)
     {
         for (int r = 0; r < y.Length / n; r++)
@@ -62,11 +62,12 @@ public static class SoftmaxKernel
             var gr = g.Slice(r * n, n);
             var dr = dx.Slice(r * n, n);
             float dot = TensorPrimitives.Dot(yr, gr);
-            for (int j = 0; j < n; j++) dr[j] += yr[j] * (gr[j] - dot);
+            TensorPrimitives.Subtract(gr, dot, dr);
+            TensorPrimitives.Multiply(dr, yr, dr);
         }
     }
 
-    /// <summary>Log-softmax backward: dx += g − softmax ⊙ Σ g, with softmax = exp(y).</summary>
+    /// <summary>Log-softmax backward: dx = g − softmax ⊙ Σ g, with softmax = exp(y).</summary>
     public static void LogBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int n)
     {
         for (int r = 0; r < y.Length / n; r++)
@@ -75,7 +76,8 @@ public static class SoftmaxKernel
             var gr = g.Slice(r * n, n);
             var dr = dx.Slice(r * n, n);
             float sum = TensorPrimitives.Sum(gr);
-            for (int j = 0; j < n; j++) dr[j] += gr[j] - MathF.Exp(yr[j]) * sum;
+            TensorPrimitives.Exp(yr, dr);
+            TensorPrimitives.MultiplyAdd(dr, -sum, gr, dr);
         }
     }
 

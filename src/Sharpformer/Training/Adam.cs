@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Training;
@@ -41,17 +43,32 @@ public sealed class Adam : Optimizer
     {
         var m = _m[index].Data;
         var v = _v[index].Data;
-        float correction1 = 1f - MathF.Pow(Beta1, StepCount);
-        float correction2 = 1f - MathF.Pow(Beta2, StepCount);
-        float stepSize = lr / correction1;
-        float sqrtCorrection2 = MathF.Sqrt(correction2);
+        float stepSize = lr / (1f - MathF.Pow(Beta1, StepCount));
+        float inverseSqrtCorrection2 = 1f / MathF.Sqrt(1f - MathF.Pow(Beta2, StepCount));
         float decay = 1f - lr * WeightDecay;
-        for (int i = 0; i < parameter.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var ms = MemoryMarshal.Cast<float, Vector<float>>(m);
+            var vs = MemoryMarshal.Cast<float, Vector<float>>(v);
+            var ps = MemoryMarshal.Cast<float, Vector<float>>(parameter);
+            var gs = MemoryMarshal.Cast<float, Vector<float>>(gradient);
+            for (int j = 0; j < ps.Length; j++)
+            {
+                var g = gs[j];
+                ms[j] = Beta1 * ms[j] + (1f - Beta1) * g;
+                vs[j] = Beta2 * vs[j] + (1f - Beta2) * g * g;
+                var denominator = Vector.SquareRoot(vs[j]) * inverseSqrtCorrection2 + new Vector<float>(Eps);
+                ps[j] = ps[j] * decay - stepSize * ms[j] / denominator;
+            }
+            i = ps.Length * Vector<float>.Count;
+        }
+        for (; i < parameter.Length; i++)
         {
             float g = gradient[i];
             m[i] = Beta1 * m[i] + (1f - Beta1) * g;
             v[i] = Beta2 * v[i] + (1f - Beta2) * g * g;
-            parameter[i] = parameter[i] * decay - stepSize * m[i] / (MathF.Sqrt(v[i]) / sqrtCorrection2 + Eps);
+            parameter[i] = parameter[i] * decay - stepSize * m[i] / (MathF.Sqrt(v[i]) * inverseSqrtCorrection2 + Eps);
         }
     }
 
