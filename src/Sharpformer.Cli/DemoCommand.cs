@@ -21,7 +21,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder.", DefaultValueFactory = _ => new DirectoryInfo("demo-run") };
-        var minutes = new Option<double>("--minutes") { Description = "Training budget in minutes.", DefaultValueFactory = _ => 4.0 };
+        var minutes = new Option<double>("--minutes") { Description = "Wall-clock cap on training in minutes.", DefaultValueFactory = _ => 4.5 };
         var testSize = new Option<int>("--test-size") { Description = "Held-out reports to score.", DefaultValueFactory = _ => 500 };
         var fresh = new Option<bool>("--fresh") { Description = "Delete an existing run folder first instead of resuming it." };
         var command = new Command("demo", "Train a Transformer on the rescue-dispatch task and show what it learned.") { output, minutes, testSize, fresh };
@@ -29,12 +29,22 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>The demo's recipe: the small preset tuned for short character sequences on 2 cores.</summary>
+    /// <summary>
+    /// The demo's recipe: the small preset (d_model 128, 4 heads, 2+2 layers, d_ff 512) with what this data wants, found
+    /// by trying: the task is deterministic and plentiful, so no dropout or label smoothing; a cosine schedule from a
+    /// 3e-3 peak annealed over 1800 steps (~4 minutes on 2 cores) learns the copy-and-count rules faster than the
+    /// paper's inverse-square-root schedule, which plateaus at ~70% exact match in the same time.
+    /// </summary>
     public static TrainingRecipe Recipe(double minutes) => TrainingRecipe.Preset("small") with
     {
+        Model = TrainingRecipe.Preset("small").Model with { Dropout = 0f },
+        LabelSmoothing = 0f,
+        Schedule = "cosine",
+        LearningRate = 3e-3f,
+        WarmupSteps = 150,
+        Steps = 1800,
         MaxMinutes = minutes,
-        Steps = 100_000,
-        EvalEvery = 250,
+        EvalEvery = 450,
         DevDecodeLimit = 200,
     };
 

@@ -4,9 +4,11 @@
 Usage (Debian's python3-torch; see tools/parity/README.md):
     /usr/bin/python3 tools/parity/make_fixtures.py --out tests/fixtures/parity          # write + self-check
     /usr/bin/python3 tools/parity/make_fixtures.py --out tests/fixtures/parity --check  # only re-check existing files
+    /usr/bin/python3 tools/parity/make_fixtures.py --out tests/fixtures/parity --only rnn,lstm,gru  # only these kinds
 
-Each fixture is one safetensors file holding the reference model's weights (PyTorch state_dict names), a padded
-input batch, the expected logits and loss, and the gradient of the loss for every weight ("grad.<name>").
+Each Transformer fixture (kinds seq2seq, lm) is one safetensors file holding the reference model's weights (PyTorch
+state_dict names), a padded input batch, the expected logits and loss, and the gradient of the loss for every weight
+("grad.<name>"). The recurrent fixtures (kinds rnn, lstm, gru) are made by recurrent_fixtures.py.
 Everything is float32 except token ids (int64). Output is deterministic (torch.manual_seed per fixture, 1 thread).
 """
 
@@ -25,6 +27,7 @@ import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import recurrent_fixtures  # noqa: E402
 import safetensors_io  # noqa: E402
 
 PAD_ID = 0
@@ -454,15 +457,24 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, help="output directory, e.g. tests/fixtures/parity")
     ap.add_argument("--check", action="store_true", help="only re-check the existing fixture files")
+    ap.add_argument("--only", default="seq2seq,lm," + ",".join(recurrent_fixtures.KINDS),
+                    help="comma-separated kinds to write/check (default: all): seq2seq, lm, rnn, lstm, gru")
     args = ap.parse_args()
+    kinds = set(args.only.split(","))
+    unknown = kinds - {"seq2seq", "lm", *recurrent_fixtures.KINDS}
+    if unknown:
+        ap.error(f"unknown kinds in --only: {', '.join(sorted(unknown))}")
     torch.set_num_threads(1)
     os.makedirs(args.out, exist_ok=True)
     all_ok = True
-    for fx in FIXTURES:
+    for fx in FIXTURES + recurrent_fixtures.FIXTURES:
+        if fx["kind"] not in kinds:
+            continue
+        module = recurrent_fixtures if fx["kind"] in recurrent_fixtures.KINDS else sys.modules[__name__]
         path = os.path.join(args.out, fx["file"])
         if not args.check:
-            write_fixture(fx, args.out)
-        ok, res = check_fixture(path)
+            module.write_fixture(fx, args.out)
+        ok, res = module.check_fixture(path)
         all_ok &= ok
         print(f"{'OK  ' if ok else 'FAIL'} {fx['file']} ({os.path.getsize(path)} bytes) "
               + " ".join(f"{k}={v:.2e}" for k, v in res.items()))

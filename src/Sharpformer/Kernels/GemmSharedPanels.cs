@@ -1,10 +1,10 @@
 namespace Sharpformer.Kernels;
 
 /// <summary>
-/// The multi-threaded blocked SGEMM for products with many rows. For each block of B one parallel loop first packs
-/// the block into a shared buffer (the leading items) and then multiplies (A rows x column chunk) items against it;
-/// items are claimed dynamically, so a thread slowed by other work simply takes fewer, and only small A blocks are
-/// packed more than once.
+/// The multi-threaded blocked SGEMM for products with many rows. One parallel loop per wide column block: its leading
+/// items pack that block of op(B), for the whole depth, into one shared buffer; the remaining items each take an
+/// A row block x column chunk of C through every depth block. Items are claimed dynamically, so a thread slowed by
+/// other work simply takes fewer, and there is no barrier between depth blocks.
 /// </summary>
 internal static unsafe class GemmSharedPanels<TKernel>
     where TKernel : struct, IGemmMicroKernel
@@ -15,6 +15,9 @@ internal static unsafe class GemmSharedPanels<TKernel>
     /// <summary>The narrowest column chunk, in micro-panels, so each item reuses its packed A block enough.</summary>
     private const int MinChunkPanels = 4;
 
+    /// <summary>The largest shared packed B (16 MiB), so it stays within the last-level cache.</summary>
+    private const long MaxPackedB = 4L * 1024 * 1024;
+
     /// <summary>Computes C = alpha * op(A) * op(B) + beta * C on up to <paramref name="threads"/> threads; alpha and k are nonzero.</summary>
     public static void Run(
         bool transA, bool transB, int m, int n, int k, float alpha,
@@ -22,35 +25,32 @@ internal static unsafe class GemmSharedPanels<TKernel>
     {
         int nr = TKernel.Nr;
         int kcMax = GemmDriver<TKernel>.EvenSplit(k, TKernel.Kc, 1);
-        int ncMax = GemmDriver<TKernel>.EvenSplit(n, TKernel.Nc, nr);
+        int widest = (int)Math.Clamp(MaxPackedB / k / nr * nr, nr, int.MaxValue - nr);
+        int ncMax = GemmDriver<TKernel>.EvenSplit(n, widest, nr);
 
         // A row-block count that is a multiple of the thread count keeps the threads even when nothing interferes.
         int rowBlocks = CeilDiv(CeilDiv(m, TKernel.Mc), threads) * threads;
-        int mcMax = CeilDiv(CeilDiv(m, rowBlocks), TKernel.Mr) * TKernel.Mr + TKernel.Mr;
+        int mcMax = (CeilDiv(CeilDiv(m, rowBlocks), TKernel.Mr) * TKernel.Mr) + TKernel.Mr;
 
-        // The first cache line holds the count of finished pack items; the packed block starts after it.
-        float* buffer = GemmBuffers.Rent(16 + ((long)kcMax * ncMax));
+        // The first cache line holds the count of finished pack items; the packed B starts after it.
+        float* buffer = GemmBuffers.Rent(16 + ((long)k * ncMax));
         try
         {
-            for (int pc = 0; pc < k; pc += kcMax)
+            for (int jc = 0; jc < n; jc += ncMax)
             {
-                int kc = Math.Min(kcMax, k - pc);
-                for (int jc = 0; jc < n; jc += ncMax)
+                int nc = Math.Min(ncMax, n - jc);
+                int panels = CeilDiv(nc, nr);
+                int packItems = Math.Min(panels, 2 * threads);
+                int chunks = Math.Clamp(CeilDiv(ItemsPerThread * threads, rowBlocks), 1, Math.Max(1, panels / MinChunkPanels));
+                *(int*)buffer = 0;
+                var body = new BlockBody
                 {
-                    int nc = Math.Min(ncMax, n - jc);
-                    int panels = CeilDiv(nc, nr);
-                    int packItems = Math.Min(panels, 2 * threads);
-                    int chunks = Math.Clamp(CeilDiv(ItemsPerThread * threads, rowBlocks), 1, Math.Max(1, panels / MinChunkPanels));
-                    *(int*)buffer = 0;
-                    var body = new BlockBody
-                    {
-                        TransA = transA, A = transA ? a + (pc * lda) : a + pc, Lda = lda, M = m, RowBlocks = rowBlocks,
-                        TransB = transB, B = transB ? b + (jc * ldb) + pc : b + (pc * ldb) + jc, Ldb = ldb,
-                        Kc = kc, Nc = nc, Panels = panels, PackItems = packItems, Chunks = chunks, McMax = mcMax,
-                        Alpha = alpha, Beta = pc == 0 ? beta : 1f, PacksDone = (int*)buffer, PackB = buffer + 16, C = c + jc, Ldc = ldc,
-                    };
-                    KernelThreads.For(packItems + (rowBlocks * chunks), ref body);
-                }
+                    TransA = transA, A = a, Lda = lda, M = m, RowBlocks = rowBlocks, McMax = mcMax,
+                    TransB = transB, B = transB ? b + (jc * ldb) : b + jc, Ldb = ldb, K = k, KcMax = kcMax,
+                    Nc = nc, Panels = panels, PackItems = packItems, Chunks = chunks,
+                    Alpha = alpha, Beta = beta, PacksDone = (int*)buffer, PackB = buffer + 16, C = c + jc, Ldc = ldc,
+                };
+                KernelThreads.For(packItems + (rowBlocks * chunks), ref body);
             }
         }
         finally
@@ -61,17 +61,20 @@ internal static unsafe class GemmSharedPanels<TKernel>
 
     private static int CeilDiv(int value, int divisor) => (value + divisor - 1) / divisor;
 
-    /// <summary>Start of part <paramref name="index"/> of <paramref name="parts"/> near-equal parts of size units, in whole units.</summary>
+    /// <summary>Start of part <paramref name="index"/> of <paramref name="parts"/> near-equal parts of <paramref name="size"/> units.</summary>
     private static int PartStart(int index, int parts, int size) => (int)((long)index * size / parts);
 
-    /// <summary>Items [0, PackItems) pack runs of B panels; the rest each multiply one A row block by one column chunk.</summary>
+    /// <summary>
+    /// Items [0, PackItems) pack a run of B panels for every depth block; the rest each compute one A row block by one
+    /// column chunk of C, depth block by depth block. The packed block for depth pc starts at pc * panels * Nr.
+    /// </summary>
     private struct BlockBody : IParallelBody
     {
         public bool TransA, TransB;
         public float* A, B, PackB, C;
         public int* PacksDone;
         public nint Lda, Ldb, Ldc;
-        public int M, RowBlocks, Kc, Nc, Panels, PackItems, Chunks, McMax;
+        public int M, RowBlocks, McMax, K, KcMax, Nc, Panels, PackItems, Chunks;
         public float Alpha, Beta;
 
         public readonly void Invoke(int index)
@@ -93,8 +96,12 @@ internal static unsafe class GemmSharedPanels<TKernel>
                 int nr = TKernel.Nr;
                 int j0 = PartStart(index, PackItems, Panels) * nr;
                 int cols = Math.Min(PartStart(index + 1, PackItems, Panels) * nr, Nc) - j0;
-                float* source = TransB ? B + (j0 * Ldb) : B + j0;
-                GemmPacking.PackB<TKernel>(TransB, source, Ldb, Kc, cols, PackB + ((long)j0 * Kc));
+                for (int pc = 0; pc < K; pc += KcMax)
+                {
+                    int kc = Math.Min(KcMax, K - pc);
+                    float* source = TransB ? B + (j0 * Ldb) + pc : B + (pc * Ldb) + j0;
+                    GemmPacking.PackB<TKernel>(TransB, source, Ldb, kc, cols, PackB + ((long)pc * Panels * nr) + ((long)j0 * kc));
+                }
             }
             finally
             {
@@ -115,26 +122,39 @@ internal static unsafe class GemmSharedPanels<TKernel>
                 return;
             }
 
-            long packAFloats = (long)McMax * Kc;
-            float* buffer = GemmBuffers.Rent(packAFloats + (mr * TKernel.Nr));
+            long packAFloats = (long)McMax * KcMax;
+            float* packA = GemmBuffers.Rent(packAFloats + (mr * nr));
             try
             {
-                GemmPacking.PackA<TKernel>(TransA, TransA ? A + i0 : A + (i0 * Lda), Lda, i1 - i0, Kc, buffer);
-
-                // Items are claimed in order, so every pack item has started; wait for the stragglers to finish.
-                var spin = default(SpinWait);
-                while (Volatile.Read(ref *PacksDone) < PackItems)
+                for (int pc = 0; pc < K; pc += KcMax)
                 {
-                    spin.SpinOnce(sleep1Threshold: -1);
-                }
+                    int kc = Math.Min(KcMax, K - pc);
+                    float* a = TransA ? A + (pc * Lda) + i0 : A + (i0 * Lda) + pc;
+                    GemmPacking.PackA<TKernel>(TransA, a, Lda, i1 - i0, kc, packA);
+                    if (pc == 0)
+                    {
+                        WaitForPacking();
+                    }
 
-                float* packB = PackB + ((long)j0 * Kc);
-                var noPrefetch = new GemmDriver<TKernel>.Prefetch(packB, 0, 1);
-                GemmDriver<TKernel>.MacroKernel(i1 - i0, j1 - j0, Kc, Alpha, buffer, packB, Beta, C + (i0 * Ldc) + j0, Ldc, buffer + packAFloats, noPrefetch);
+                    float* packB = PackB + ((long)pc * Panels * nr) + ((long)j0 * kc);
+                    var noPrefetch = new GemmDriver<TKernel>.Prefetch(packB, 0, 1);
+                    GemmDriver<TKernel>.MacroKernel(
+                        i1 - i0, j1 - j0, kc, Alpha, packA, packB, pc == 0 ? Beta : 1f, C + (i0 * Ldc) + j0, Ldc, packA + packAFloats, noPrefetch);
+                }
             }
             finally
             {
-                GemmBuffers.Return(buffer);
+                GemmBuffers.Return(packA);
+            }
+        }
+
+        /// <summary>Items are claimed in order, so every pack item has started; waits for the stragglers to finish.</summary>
+        private readonly void WaitForPacking()
+        {
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref *PacksDone) < PackItems)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
             }
         }
     }
