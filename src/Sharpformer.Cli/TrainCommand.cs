@@ -40,6 +40,8 @@ internal static class TrainCommand
         tokenizer.AcceptOnlyFromAmong("char", "word", "bpe");
         var merges = new Option<int?>("--bpe-merges") { Description = "BPE merges." };
         var evalEvery = new Option<int?>("--eval-every") { Description = "Steps between evaluations/checkpoints." };
+        var accumulate = new Option<int?>("--accumulate") { Description = "Micro-batches whose gradients add up before each optimiser step." };
+        var clip = new Option<float?>("--clip-norm") { Description = "Gradient-norm clipping threshold (0 = off)." };
         var metric = new Option<TaskMetric?>("--metric") { Description = "exactmatch, bleu or chrf." };
         var seed = new Option<ulong?>("--seed") { Description = "Random seed." };
         var trainSize = new Option<int>("--train-size") { Description = "Generated training pairs (--task).", DefaultValueFactory = _ => 20000 };
@@ -47,7 +49,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a sequence-to-sequence model.")
         {
             task, trainFile, devFile, arch, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, schedule, lr, dModel, heads, layers, ff,
-            dropout, smoothing, tokenizer, merges, evalEvery, metric, seed, trainSize, skipBad,
+            dropout, smoothing, tokenizer, merges, evalEvery, accumulate, clip, metric, seed, trainSize, skipBad,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -75,6 +77,8 @@ internal static class TrainCommand
                 Tokenizer = r.GetValue(tokenizer) ?? recipe.Tokenizer,
                 BpeMerges = r.GetValue(merges) ?? recipe.BpeMerges,
                 EvalEvery = r.GetValue(evalEvery) ?? recipe.EvalEvery,
+                AccumulationSteps = r.GetValue(accumulate) ?? recipe.AccumulationSteps,
+                ClipNorm = r.GetValue(clip) ?? recipe.ClipNorm,
                 Metric = r.GetValue(metric) ?? recipe.Metric,
                 Seed = r.GetValue(seed) ?? recipe.Seed,
             };

@@ -50,7 +50,7 @@ internal static unsafe class GemmDriver<TKernel>
 
                     // With one A block each packed B block is used once, so reading B from memory is the bottleneck:
                     // prefetch the next block's source during this block's arithmetic.
-                    var prefetch = aFitsOneBlock ? NextBlock(transB, b, ldb, n, k, pc, jc, kcMax, ncMax) : new Prefetch(packB, 0, 1);
+                    var prefetch = aFitsOneBlock ? NextBlock(transB, b, ldb, n, k, pc, jc, kcMax, ncMax) : Prefetch.None(packB);
                     for (int ic = 0; ic < m; ic += mcMax)
                     {
                         int mc = Math.Min(mcMax, m - ic);
@@ -111,7 +111,7 @@ internal static unsafe class GemmDriver<TKernel>
             pc += kcMax;
             if (pc >= k)
             {
-                return new Prefetch(b, 0, 1);
+                return Prefetch.None(b);
             }
         }
 
@@ -150,5 +150,8 @@ internal static unsafe class GemmDriver<TKernel>
         public nint Stride { get; } = stride;
 
         public int LinesPerRow { get; } = linesPerRow;
+
+        /// <summary>Returns a walk that keeps touching one line already in cache, for callers with nothing to prefetch.</summary>
+        public static Prefetch None(float* hot) => new(hot, 0, 1);
     }
 }

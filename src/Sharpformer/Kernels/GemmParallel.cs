@@ -33,13 +33,6 @@ internal static unsafe class GemmParallel<TKernel>
             return;
         }
 
-        if (m > TKernel.Mc && Grid > 0)
-        {
-            var rb = new RowBody { TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta, A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc, Parts = threads * Grid };
-            KernelThreads.For(threads * Grid, ref rb);
-            return;
-        }
-
         if (m > TKernel.Mc)
         {
             GemmSharedPanels<TKernel>.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
@@ -130,22 +123,6 @@ internal static unsafe class GemmParallel<TKernel>
             int j0 = index * ChunkCols, cols = Math.Min(ChunkCols, N - j0);
             float* b = TransB ? B + (j0 * Ldb) : B + j0;
             RunSerial(TransA, TransB, M, cols, K, Alpha, A, Lda, b, Ldb, Beta, C + j0, Ldc);
-        }
-    }
-
-    internal static int Grid;
-    private struct RowBody : IParallelBody
-    {
-        public bool TransA, TransB;
-        public int M, N, K, Parts;
-        public float Alpha, Beta;
-        public float* A, B, C;
-        public nint Lda, Ldb, Ldc;
-
-        public readonly void Invoke(int index)
-        {
-            int i0 = (int)((long)index * (M / 12) / Parts) * 12, i1 = index + 1 == Parts ? M : (int)((long)(index + 1) * (M / 12) / Parts) * 12;
-            RunSerial(TransA, TransB, i1 - i0, N, K, Alpha, TransA ? A + i0 : A + i0 * Lda, Lda, B, Ldb, Beta, C + i0 * Ldc, Ldc);
         }
     }
 

@@ -137,9 +137,9 @@ internal static unsafe class GemmSharedPanels<TKernel>
                     }
 
                     float* packB = PackB + ((long)pc * Panels * nr) + ((long)j0 * kc);
-                    var noPrefetch = new GemmDriver<TKernel>.Prefetch(packB, 0, 1);
                     GemmDriver<TKernel>.MacroKernel(
-                        i1 - i0, j1 - j0, kc, Alpha, packA, packB, pc == 0 ? Beta : 1f, C + (i0 * Ldc) + j0, Ldc, packA + packAFloats, noPrefetch);
+                        i1 - i0, j1 - j0, kc, Alpha, packA, packB, pc == 0 ? Beta : 1f, C + (i0 * Ldc) + j0, Ldc, packA + packAFloats,
+                        GemmDriver<TKernel>.Prefetch.None(packB));
                 }
             }
             finally

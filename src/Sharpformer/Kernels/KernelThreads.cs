@@ -33,7 +33,10 @@ public static unsafe class KernelThreads
     [ThreadStatic]
     private static bool insideLoop;
 
-    /// <summary>Gets the number of threads (including the caller) that parallel loops use.</summary>
+    /// <summary>
+    /// Gets the number of threads (including the caller) that parallel loops use: the SHARPFORMER_THREADS environment
+    /// variable when set, else <see cref="Environment.ProcessorCount"/>, until <see cref="SetCount"/> changes it.
+    /// </summary>
     public static int Count => count;
 
     /// <summary>Gets the number of threads a loop started from the current thread would use; 1 inside a loop body.</summary>

@@ -26,6 +26,8 @@ public sealed class Trainer<TBatch>(
     /// <summary>Trains until the step or time budget is spent; returns the final trainer state.</summary>
     public TrainerState Run()
     {
+        if (options.AccumulationSteps < 1 || options.EvalEvery < 1 || options.LogEvery < 1)
+            throw new ArgumentException($"Trainer: accumulation ({options.AccumulationSteps}), eval-every ({options.EvalEvery}) and log-every ({options.LogEvery}) must be at least 1.");
         Directory.CreateDirectory(runDirectory);
         var state = ResumableCheckpoint.Exists(runDirectory)
             ? ResumableCheckpoint.Load(runDirectory, model, optimizer)

@@ -15,16 +15,8 @@ namespace Sharpformer.Tests.Parity;
 [Trait("Category", "Parity")]
 public sealed class TransformerParityTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Fixtures()
-    {
-        // Committed fixtures are named by file name; those from $SHARPFORMER_PARITY_DIR by full path.
-        var data = new TheoryData<string>();
-        if (Directory.Exists(CommittedFolder))
-            foreach (var file in Directory.GetFiles(CommittedFolder, "*.safetensors").Order()) data.Add(Path.GetFileName(file));
-        if (Environment.GetEnvironmentVariable("SHARPFORMER_PARITY_DIR") is { Length: > 0 } extra && Directory.Exists(extra))
-            foreach (var file in Directory.GetFiles(extra, "*.safetensors").Order()) data.Add(Path.GetFullPath(file));
-        return data;
-    }
+    // Committed fixtures are named by file name; those from $SHARPFORMER_PARITY_DIR by full path.
+    public static TheoryData<string> Fixtures() => ParityFixtures.OfKinds("seq2seq", "lm");
 
     private static string CommittedFolder => Path.Combine(AppContext.BaseDirectory, "fixtures", "parity");
 

@@ -30,7 +30,7 @@ internal sealed class PaddingMask
     /// The mask for <paramref name="lengths"/> (one per row, each in [0, steps]), or null when there are none or every
     /// sequence is full length; <paramref name="owner"/> names the layer in error messages.
     /// </summary>
-    public static PaddingMask? Create(int[]? lengths, int batch, int steps, string owner)
+    public static PaddingMask? Create(int[]? lengths, int batch, int steps, object owner)
     {
         if (lengths is null) return null;
         if (lengths.Length != batch)

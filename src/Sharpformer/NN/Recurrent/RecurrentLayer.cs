@@ -25,7 +25,7 @@ public abstract class RecurrentLayer : Module
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
-            throw new ArgumentOutOfRangeException(nameof(inputSize),
+            throw new ArgumentOutOfRangeException(inputSize <= 0 ? nameof(inputSize) : hiddenSize <= 0 ? nameof(hiddenSize) : nameof(numLayers),
                 $"{GetType().Name}: input size {inputSize}, hidden size {hiddenSize} and number of layers {numLayers} must all be positive.");
         if (dropout is < 0f or >= 1f)
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, $"{GetType().Name}: dropout must be in [0, 1).");
@@ -92,10 +92,10 @@ public abstract class RecurrentLayer : Module
     public (Tensor Output, RecurrentState Final) Forward(Tensor x, RecurrentState? initial = null, int[]? lengths = null)
     {
         if (x.Rank != 3 || x.Size(2) != InputSize || x.Size(1) == 0)
-            throw new ArgumentException($"{Describe()}: input of shape {Shape.Format(x.Shape)} must be [B, T, {InputSize}] with T ≥ 1.", nameof(x));
+            throw new ArgumentException($"{this}: input of shape {Shape.Format(x.Shape)} must be [B, T, {InputSize}] with T ≥ 1.", nameof(x));
         int batch = x.Size(0), steps = x.Size(1);
         var states = SplitState(initial, batch);
-        var mask = PaddingMask.Create(lengths, batch, steps, Describe());
+        var mask = PaddingMask.Create(lengths, batch, steps, this);
         var input = x;
         for (int layer = 0; layer < NumLayers; layer++)
         {
@@ -119,9 +119,9 @@ public abstract class RecurrentLayer : Module
     public (Tensor Output, RecurrentState State) Step(Tensor x, RecurrentState? state = null)
     {
         if (Bidirectional)
-            throw new InvalidOperationException($"{Describe()}: Step needs a unidirectional stack; a bidirectional one must see the whole sequence (use Forward).");
+            throw new InvalidOperationException($"{this}: Step needs a unidirectional stack; a bidirectional one must see the whole sequence (use Forward).");
         if (x.Rank != 2 || x.Size(1) != InputSize)
-            throw new ArgumentException($"{Describe()}: step input of shape {Shape.Format(x.Shape)} must be [B, {InputSize}].", nameof(x));
+            throw new ArgumentException($"{this}: step input of shape {Shape.Format(x.Shape)} must be [B, {InputSize}].", nameof(x));
         var states = SplitState(state, x.Size(0));
         var input = x;
         for (int layer = 0; layer < NumLayers; layer++)
@@ -132,8 +132,8 @@ public abstract class RecurrentLayer : Module
         return (input, JoinState(states));
     }
 
-    /// <summary>The layer's hyper-parameters, for error messages, e.g. "Lstm(input 3, hidden 5, 2 layers, bidirectional)".</summary>
-    public string Describe() =>
+    /// <summary>The layer's hyper-parameters, as in its error messages, e.g. "Lstm(input 3, hidden 5, 2 layers, bidirectional)".</summary>
+    public override string ToString() =>
         $"{GetType().Name}(input {InputSize}, hidden {HiddenSize}, {NumLayers} layer{(NumLayers == 1 ? "" : "s")}{(Bidirectional ? ", bidirectional" : "")})";
 
     /// <summary>x W_ihᵀ + b_ih for all leading positions of <paramref name="input"/> at once: [.., I_k] → [.., G·H].</summary>
@@ -160,16 +160,16 @@ public abstract class RecurrentLayer : Module
         {
             int t = reverse ? steps - 1 - s : s;
             var next = Advance(index, gates.Narrow(1, t, 1).Reshape(batch, -1), state);
-            if (mask is null || mask.CoversAll(t)) state = next;
+            Tensor output;
+            if (mask is null || mask.CoversAll(t)) (state, output) = (next, next.H);
             else
             {
-                // Rows past their length keep the old state: h = keep⊙h_new + drop⊙h_old, exact for 0/1 factors.
+                // Rows past their length output zero and keep the old state: keep⊙new + drop⊙old, exact for 0/1 factors.
                 var (keep, drop) = (mask.Keep(t), mask.Drop(t));
-                var h = next.H * keep;
-                state = new CellState(h + state.H * drop, next.C is null ? null : next.C * keep + state.C! * drop);
-                next = next with { H = h };
+                output = next.H * keep;
+                state = new CellState(output + state.H * drop, next.C is null ? null : next.C * keep + state.C! * drop);
             }
-            outputs[t] = next.H.Unsqueeze(1);
+            outputs[t] = output.Unsqueeze(1);
         }
         return (Ops.Concat(outputs, 1), state);
     }
@@ -187,9 +187,9 @@ public abstract class RecurrentLayer : Module
         int[] expected = [states.Length, batch, HiddenSize];
         if (!Shape.Equal(state.Hidden.Shape, expected))
             throw new ArgumentException(
-                $"{Describe()}: state of shape {Shape.Format(state.Hidden.Shape)} must be {Shape.Format(expected)} (layers·directions, B, H).", nameof(state));
+                $"{this}: state of shape {Shape.Format(state.Hidden.Shape)} must be {Shape.Format(expected)} (layers·directions, B, H).", nameof(state));
         if (HasCellState != state.Cell is not null)
-            throw new ArgumentException($"{Describe()}: the state {(HasCellState ? "lacks the cell state c an LSTM needs" : "has a cell state, which only an LSTM uses")}.", nameof(state));
+            throw new ArgumentException($"{this}: the state {(HasCellState ? "lacks the cell state c an LSTM needs" : "has a cell state, which only an LSTM uses")}.", nameof(state));
         for (int i = 0; i < states.Length; i++)
             states[i] = new CellState(Slice(state.Hidden, i), state.Cell is null ? null : Slice(state.Cell, i));
         return states;
