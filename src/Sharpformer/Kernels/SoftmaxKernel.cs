@@ -11,23 +11,44 @@ public static class SoftmaxKernel
     /// y[r] = softmax(x[r] + mask[r]) (or log-softmax) for each row r of the last axis of <paramref name="xShape"/>.
     /// The mask is optional (empty span) and broadcasts to x's shape; its last dimension may be 1 (one value per row).
     /// </summary>
-    public static void Forward(ReadOnlySpan<float> x, int[] xShape, ReadOnlySpan<float> mask, int[]? maskShape, Span<float> y, bool log)
+    public static unsafe void Forward(ReadOnlySpan<float> x, int[] xShape, ReadOnlySpan<float> mask, int[]? maskShape, Span<float> y, bool log)
     {
         int n = xShape.Length == 0 ? 1 : xShape[^1];
         int rows = n == 0 ? 0 : x.Length / n;
-        var maskStrides = mask.IsEmpty ? null : MaskStrides(xShape, maskShape!);
-        for (int r = 0; r < rows; r++)
+        fixed (float* px = x, pm = mask, py = y)
         {
-            var xr = x.Slice(r * n, n);
-            var yr = y.Slice(r * n, n);
-            if (maskStrides is null) xr.CopyTo(yr);
-            else
+            var body = new ForwardRows
             {
-                int offset = MaskOffset(r, xShape, maskStrides);
-                if (maskStrides[^1] == 0) TensorPrimitives.Add(xr, mask[offset], yr);
-                else TensorPrimitives.Add(xr, mask.Slice(offset, n), yr);
+                X = px, Mask = pm, Y = py, N = n, Log = log, XShape = xShape,
+                MaskStrides = mask.IsEmpty ? null : MaskStrides(xShape, maskShape!),
+            };
+            RowParallel.For(rows, n, ref body);
+        }
+    }
+
+    private unsafe struct ForwardRows : IRowRange
+    {
+        public float* X, Mask, Y;
+        public int N;
+        public bool Log;
+        public int[] XShape;
+        public int[]? MaskStrides;
+
+        public readonly void Run(int start, int end)
+        {
+            for (int r = start; r < end; r++)
+            {
+                var xr = new ReadOnlySpan<float>(X + (long)r * N, N);
+                var yr = new Span<float>(Y + (long)r * N, N);
+                if (MaskStrides is null) xr.CopyTo(yr);
+                else
+                {
+                    int offset = MaskOffset(r, XShape, MaskStrides);
+                    if (MaskStrides[^1] == 0) TensorPrimitives.Add(xr, Mask[offset], yr);
+                    else TensorPrimitives.Add(xr, new ReadOnlySpan<float>(Mask + offset, N), yr);
+                }
+                Normalize(yr, Log);
             }
-            Normalize(yr, log);
         }
     }
 
@@ -54,30 +75,47 @@ public static class SoftmaxKernel
     }
 
     /// <summary>Softmax backward: dx = y ⊙ (g − Σ g⊙y), row by row.</summary>
-    public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int n)
+    public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int n) => RunBackward(y, g, dx, n, log: false);
+
+    /// <summary>Log-softmax backward: dx = g − softmax ⊙ Σ g, with softmax = exp(y).</summary>
+    public static void LogBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int n) => RunBackward(y, g, dx, n, log: true);
+
+    private static unsafe void RunBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int n, bool log)
     {
-        for (int r = 0; r < y.Length / n; r++)
+        if (n == 0) return;
+        fixed (float* py = y, pg = g, pd = dx)
         {
-            var yr = y.Slice(r * n, n);
-            var gr = g.Slice(r * n, n);
-            var dr = dx.Slice(r * n, n);
-            float dot = TensorPrimitives.Dot(yr, gr);
-            TensorPrimitives.Subtract(gr, dot, dr);
-            TensorPrimitives.Multiply(dr, yr, dr);
+            var body = new BackwardRows { Y = py, G = pg, Dx = pd, N = n, Log = log };
+            RowParallel.For(y.Length / n, n, ref body);
         }
     }
 
-    /// <summary>Log-softmax backward: dx = g − softmax ⊙ Σ g, with softmax = exp(y).</summary>
-    public static void LogBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int n)
+    private unsafe struct BackwardRows : IRowRange
     {
-        for (int r = 0; r < y.Length / n; r++)
+        public float* Y, G, Dx;
+        public int N;
+        public bool Log;
+
+        public readonly void Run(int start, int end)
         {
-            var yr = y.Slice(r * n, n);
-            var gr = g.Slice(r * n, n);
-            var dr = dx.Slice(r * n, n);
-            float sum = TensorPrimitives.Sum(gr);
-            TensorPrimitives.Exp(yr, dr);
-            TensorPrimitives.MultiplyAdd(dr, -sum, gr, dr);
+            for (int r = start; r < end; r++)
+            {
+                var yr = new ReadOnlySpan<float>(Y + (long)r * N, N);
+                var gr = new ReadOnlySpan<float>(G + (long)r * N, N);
+                var dr = new Span<float>(Dx + (long)r * N, N);
+                if (Log)
+                {
+                    float sum = TensorPrimitives.Sum(gr);
+                    TensorPrimitives.Exp(yr, dr);
+                    TensorPrimitives.MultiplyAdd(dr, -sum, gr, dr);
+                }
+                else
+                {
+                    float dot = TensorPrimitives.Dot(yr, gr);
+                    TensorPrimitives.Subtract(gr, dot, dr);
+                    TensorPrimitives.Multiply(dr, yr, dr);
+                }
+            }
         }
     }
 
