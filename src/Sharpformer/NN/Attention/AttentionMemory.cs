@@ -19,12 +19,15 @@ public sealed class AttentionMemory(Tensor values, Tensor? mask, Tensor? project
     /// <summary>Keys projected by the mechanism, or null when it scores the values directly.</summary>
     public Tensor? ProjectedKeys { get; private set; } = projectedKeys;
 
-    /// <summary>Keeps rows <paramref name="rows"/> in that order (beam search).</summary>
+    /// <summary>
+    /// Keeps rows <paramref name="rows"/> in that order (beam search); the new tensors outlive the step's
+    /// <see cref="TensorScope"/> and the replaced ones return to the pool, as in <see cref="KeyValueCache"/>.
+    /// </summary>
     public void Reorder(IntTensor rows)
     {
-        Values = Values.IndexSelect(0, rows);
-        Mask = Mask?.IndexSelect(0, rows);
-        ProjectedKeys = ProjectedKeys?.IndexSelect(0, rows);
+        Values = KeyValueCache.Replace(Values, Values.IndexSelect(0, rows));
+        if (Mask is not null) Mask = KeyValueCache.Replace(Mask, Mask.IndexSelect(0, rows));
+        if (ProjectedKeys is not null) ProjectedKeys = KeyValueCache.Replace(ProjectedKeys, ProjectedKeys.IndexSelect(0, rows));
     }
 
     /// <summary>softmax(scores + mask) over the source positions and the context Σ_j α_j h_j: ([B, H_enc], [B, S]).</summary>
