@@ -34,7 +34,7 @@ internal static class ImportTorchCommand
         var torch = file.Names.Where(n => file.GetEntry(n).Dtype is SafetensorsDtype.F32 or SafetensorsDtype.F16 or SafetensorsDtype.BF16
                 && !n.StartsWith("grad.", StringComparison.Ordinal) && !n.StartsWith("expected.", StringComparison.Ordinal))
             .ToDictionary(n => n, file.ReadTensor);
-        var model = TransformerCheckpoint.Build(modelConfig, new Rng(0));
+        var model = ModelCheckpoint.Build(modelConfig, new Rng(0));
         try
         {
             model.LoadStateDict(TorchTransformerNames.FromTorch(torch));
@@ -43,7 +43,7 @@ internal static class ImportTorchCommand
         {
             throw new UserError($"{weightsFile.FullName} does not match {configFile.FullName}: {e.Message}");
         }
-        TransformerCheckpoint.Save(output.FullName, modelConfig, model);
+        ModelCheckpoint.Save(output.FullName, modelConfig, model);
         Console.WriteLine($"Wrote {kind} checkpoint with {model.ParameterCount:N0} parameters to {output.FullName}");
         return 0;
     }

@@ -17,8 +17,10 @@ internal static class TrainCommand
         var task = new Option<string?>("--task") { Description = $"Built-in task: {string.Join(", ", BuiltinTasks.Names)}." };
         var trainFile = new Option<FileInfo?>("--train") { Description = "Training corpus (TSV source<TAB>target, or JSONL)." };
         var devFile = new Option<FileInfo?>("--dev") { Description = "Dev corpus (same formats)." };
-        var arch = new Option<string>("--arch") { Description = "Architecture.", DefaultValueFactory = _ => "transformer" };
-        arch.AcceptOnlyFromAmong("transformer");
+        var arch = new Option<string>("--arch") { Description = "Architecture: transformer, rnn, gru, lstm, or a recurrent one with attention (lstm-bahdanau, gru-luong, ...).", DefaultValueFactory = _ => "transformer" };
+        arch.AcceptOnlyFromAmong(Architectures);
+        var hidden = new Option<int?>("--hidden") { Description = "Hidden size of recurrent models." };
+        var embedding = new Option<int?>("--embedding-dim") { Description = "Embedding size of recurrent models." };
         var preset = new Option<string>("--preset") { Description = "tiny, small or base.", DefaultValueFactory = _ => "small" };
         preset.AcceptOnlyFromAmong("tiny", "small", "base");
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder (model, checkpoints, metrics.jsonl).", Required = true };
@@ -48,7 +50,7 @@ internal static class TrainCommand
         var skipBad = new Option<bool>("--skip-bad-lines") { Description = "Skip malformed corpus lines with a warning instead of failing." };
         var command = new Command("train", "Train a sequence-to-sequence model.")
         {
-            task, trainFile, devFile, arch, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, schedule, lr, dModel, heads, layers, ff,
+            task, trainFile, devFile, arch, hidden, embedding, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, schedule, lr, dModel, heads, layers, ff,
             dropout, smoothing, tokenizer, merges, evalEvery, accumulate, clip, metric, seed, trainSize, skipBad,
         };
         command.SetAction(r => CommandErrors.Run(() =>
@@ -63,9 +65,18 @@ internal static class TrainCommand
                 EncoderLayers = r.GetValue(layers) ?? model.EncoderLayers, DecoderLayers = r.GetValue(layers) ?? model.DecoderLayers,
                 DFf = r.GetValue(ff) ?? model.DFf, Dropout = r.GetValue(dropout) ?? model.Dropout,
             };
+            var recurrent = recipe.Recurrent with
+            {
+                HiddenSize = r.GetValue(hidden) ?? recipe.Recurrent.HiddenSize,
+                EmbeddingDim = r.GetValue(embedding) ?? recipe.Recurrent.EmbeddingDim,
+                Layers = r.GetValue(layers) ?? recipe.Recurrent.Layers,
+                Dropout = r.GetValue(dropout) ?? recipe.Recurrent.Dropout,
+            };
             recipe = recipe with
             {
+                Arch = r.GetValue(arch)!,
                 Model = model,
+                Recurrent = recurrent,
                 Steps = r.GetValue(steps) ?? recipe.Steps,
                 MaxMinutes = r.GetValue(maxTime) ?? recipe.MaxMinutes,
                 MaxTokens = r.GetValue(maxTokens) ?? recipe.MaxTokens,
@@ -86,6 +97,13 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    /// <summary>Every value --arch accepts.</summary>
+    public static readonly string[] Architectures =
+    [
+        "transformer", "rnn", "gru", "lstm",
+        .. new[] { "rnn", "gru", "lstm" }.SelectMany(cell => new[] { "bahdanau", "luong", "luong-dot", "luong-concat" }.Select(a => $"{cell}-{a}")),
+    ];
 
     private static int Run(TrainingRecipe recipe, string? taskName, FileInfo? trainFile, FileInfo? devFile, int trainSize, bool skipBad, DirectoryInfo output)
     {

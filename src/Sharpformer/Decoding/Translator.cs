@@ -43,7 +43,7 @@ public sealed class Translator(TranslationModel model, SearchOptions options, in
         var search = options with { MaxLength = Math.Min(options.MaxLength, model.Config.MaxLength) };
         foreach (var chunk in order.Chunk(batchSize))
         {
-            var hypotheses = BeamSearch.Decode(model.Decoder, SourceBatch(chunk.Select(i => encoded[i].Ids).ToList()), search);
+            var hypotheses = BeamSearch.Decode(model.Network, SourceBatch(chunk.Select(i => encoded[i].Ids).ToList()), search);
             for (int j = 0; j < chunk.Length; j++)
             {
                 var candidates = hypotheses[j].Select(h => (model.TargetTokenizer.Decode(h.Tokens), h.Score)).ToList();

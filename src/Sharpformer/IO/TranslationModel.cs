@@ -1,6 +1,5 @@
 using Sharpformer.Data;
 using Sharpformer.Models;
-using Sharpformer.Models.Transformer;
 using Sharpformer.NN;
 using Sharpformer.Tensors;
 
@@ -11,7 +10,7 @@ namespace Sharpformer.IO;
 /// folder — <c>config.json</c>, <c>model.safetensors</c>, <c>tokenizer.source.json</c>, <c>tokenizer.target.json</c> —
 /// that <c>translate</c>, <c>eval</c>, <c>attention</c> and <c>serve</c> load.
 /// </summary>
-public sealed class TranslationModel(TransformerConfig config, Seq2SeqTransformer network, ITokenizer sourceTokenizer, ITokenizer targetTokenizer)
+public sealed class TranslationModel(IModelConfig config, ISeq2SeqModel network, ITokenizer sourceTokenizer, ITokenizer targetTokenizer)
 {
     /// <summary>File name of the source tokenizer inside a model folder.</summary>
     public const string SourceTokenizerFile = "tokenizer.source.json";
@@ -19,17 +18,14 @@ public sealed class TranslationModel(TransformerConfig config, Seq2SeqTransforme
     /// <summary>File name of the target tokenizer inside a model folder.</summary>
     public const string TargetTokenizerFile = "tokenizer.target.json";
 
-    /// <summary>The model's configuration.</summary>
-    public TransformerConfig Config { get; } = config;
+    /// <summary>The model's configuration (Transformer or recurrent).</summary>
+    public IModelConfig Config { get; } = config;
 
-    /// <summary>The network.</summary>
-    public Seq2SeqTransformer Network { get; } = network;
+    /// <summary>The network: teacher-forced logits, loss, and incremental decoding for search.</summary>
+    public ISeq2SeqModel Network { get; } = network;
 
     /// <summary>The network as a module (parameters, train/eval).</summary>
-    public Module Module => Network;
-
-    /// <summary>The network as a decoder for search.</summary>
-    public ISeq2SeqModel Decoder => Network;
+    public Module Module => (Module)Network;
 
     /// <summary>Tokenizer of the input text.</summary>
     public ITokenizer SourceTokenizer { get; } = sourceTokenizer;
@@ -40,7 +36,7 @@ public sealed class TranslationModel(TransformerConfig config, Seq2SeqTransforme
     /// <summary>Writes the folder (created if needed); every file is written atomically.</summary>
     public void Save(string directory)
     {
-        TransformerCheckpoint.Save(directory, Config, Network);
+        ModelCheckpoint.Save(directory, Config, Module);
         SourceTokenizer.Save(Path.Combine(directory, SourceTokenizerFile));
         TargetTokenizer.Save(Path.Combine(directory, TargetTokenizerFile));
     }
@@ -49,15 +45,15 @@ public sealed class TranslationModel(TransformerConfig config, Seq2SeqTransforme
     public static TranslationModel Load(string directory)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Model folder not found: {directory}");
-        var (config, module) = TransformerCheckpoint.Load(directory, new Rng(0));
-        if (module is not Seq2SeqTransformer network)
-            throw new InvalidDataException($"{Path.Combine(directory, TransformerCheckpoint.ConfigFile)}: kind '{config.Kind}' is not a translation model.");
+        var (config, module) = ModelCheckpoint.Load(directory, new Rng(0));
+        if (module is not ISeq2SeqModel network)
+            throw new InvalidDataException($"{Path.Combine(directory, ModelCheckpoint.ConfigFile)}: kind '{config.Kind}' is not a translation model.");
         var source = Tokenizers.Load(Path.Combine(directory, SourceTokenizerFile));
         var target = Tokenizers.Load(Path.Combine(directory, TargetTokenizerFile));
         if (source.VocabSize != config.SourceVocab || target.VocabSize != config.TargetVocab)
             throw new InvalidDataException(
                 $"{directory}: tokenizer vocabularies ({source.VocabSize}, {target.VocabSize}) do not match config.json ({config.SourceVocab}, {config.TargetVocab}).");
-        network.Eval();
+        module.Eval();
         return new TranslationModel(config, network, source, target);
     }
 }

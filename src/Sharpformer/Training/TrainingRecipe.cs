@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
 
 namespace Sharpformer.Training;
@@ -11,8 +12,14 @@ namespace Sharpformer.Training;
 /// </summary>
 public sealed record TrainingRecipe
 {
-    /// <summary>Model shape (vocabulary sizes are filled in from the tokenizers).</summary>
+    /// <summary>"transformer", or a recurrent architecture: rnn, gru, lstm, optionally with -bahdanau, -luong, -luong-dot or -luong-concat.</summary>
+    [JsonPropertyName("arch")] public string Arch { get; init; } = "transformer";
+
+    /// <summary>Transformer shape (vocabulary sizes are filled in from the tokenizers); its max_length also bounds recurrent models.</summary>
     [JsonPropertyName("model")] public TransformerConfig Model { get; init; } = new();
+
+    /// <summary>Recurrent model shape, used when <see cref="Arch"/> is not "transformer".</summary>
+    [JsonPropertyName("recurrent")] public RecurrentSeq2SeqConfig Recurrent { get; init; } = new();
 
     /// <summary>"char", "word" or "bpe".</summary>
     [JsonPropertyName("tokenizer")] public string Tokenizer { get; init; } = "char";
@@ -74,11 +81,13 @@ public sealed record TrainingRecipe
         "tiny" => new TrainingRecipe
         {
             Model = new TransformerConfig { DModel = 32, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, DFf = 64, Dropout = 0.1f, MaxLength = 256 },
+            Recurrent = new RecurrentSeq2SeqConfig { EmbeddingDim = 32, HiddenSize = 32, Layers = 1, Bidirectional = true, Dropout = 0.1f },
             MaxTokens = 1024, WarmupSteps = 100, LearningRateFactor = 1f, Steps = 500, EvalEvery = 100,
         },
         "small" => new TrainingRecipe
         {
             Model = new TransformerConfig { DModel = 128, Heads = 4, EncoderLayers = 2, DecoderLayers = 2, DFf = 512, Dropout = 0.1f, MaxLength = 256 },
+            Recurrent = new RecurrentSeq2SeqConfig { EmbeddingDim = 128, HiddenSize = 192, Layers = 2, Bidirectional = true, Dropout = 0.1f },
             MaxTokens = 3072, WarmupSteps = 400, LearningRateFactor = 2f, Steps = 4000, EvalEvery = 200,
         },
         "base" => new TrainingRecipe(),

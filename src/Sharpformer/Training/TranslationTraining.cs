@@ -1,6 +1,9 @@
 using Sharpformer.Data;
 using Sharpformer.IO;
+using Sharpformer.Models;
+using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
+using Sharpformer.NN;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Training;
@@ -32,24 +35,15 @@ public static class TranslationTraining
                Tokenizers.Load(Path.Combine(outDirectory, TranslationModel.TargetTokenizerFile)))
             : BuildTokenizers(recipe, train);
 
-        var config = recipe.Model with
-        {
-            Kind = "seq2seq",
-            SourceVocab = sourceTokenizer.VocabSize,
-            TargetVocab = targetTokenizer.VocabSize,
-            PadId = SpecialTokens.Pad,
-            ShareEmbeddings = recipe.Model.ShareEmbeddings && recipe.SharedVocabulary,
-            TieOutput = recipe.Model.TieOutput,
-        };
-        AtomicFile.WriteAllText(Path.Combine(outDirectory, RecipeFile), (recipe with { Model = config }).ToJson());
         var rng = new Rng(recipe.Seed);
-        var network = new Seq2SeqTransformer(config, rng);
-        var model = new TranslationModel(config, network, sourceTokenizer, targetTokenizer);
+        var (config, network) = BuildModel(recipe, sourceTokenizer.VocabSize, targetTokenizer.VocabSize, rng);
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, RecipeFile), recipe.ToJson());
         if (!resuming)
         {
             sourceTokenizer.Save(Path.Combine(outDirectory, TranslationModel.SourceTokenizerFile));
             targetTokenizer.Save(Path.Combine(outDirectory, TranslationModel.TargetTokenizerFile));
         }
+        var module = (Module)network;
 
         int maxSource = config.MaxLength - 1;
         var trainExamples = Encode(train, sourceTokenizer, targetTokenizer, maxSource);
@@ -57,7 +51,7 @@ public static class TranslationTraining
         var devExamples = Encode(dev, sourceTokenizer, targetTokenizer, maxSource);
         var task = new Seq2SeqTrainingTask(network, new Batcher(trainExamples, recipe.MaxTokens), new Batcher(devExamples, recipe.MaxTokens),
             dev, targetTokenizer, recipe.LabelSmoothing, recipe.Seed, recipe.Metric, recipe.DevDecodeLimit, config.MaxLength);
-        var optimizer = new Adam(network.NamedParameters(), beta2: recipe.AdamBeta2);
+        var optimizer = new Adam(module.NamedParameters(), beta2: recipe.AdamBeta2);
         var schedule = recipe.CreateSchedule();
         var options = new TrainerOptions
         {
@@ -67,10 +61,29 @@ public static class TranslationTraining
             ClipNorm = recipe.ClipNorm,
             AccumulationSteps = recipe.AccumulationSteps,
         };
-        var trainer = new Trainer<Batch>(network, task, optimizer, schedule, rng, options, outDirectory,
-            dir => TransformerCheckpoint.Save(dir, config, network), progress);
+        var trainer = new Trainer<Batch>(module, task, optimizer, schedule, rng, options, outDirectory,
+            dir => ModelCheckpoint.Save(dir, config, module), progress);
         var state = trainer.Run();
         return (TranslationModel.Load(outDirectory), state);
+    }
+
+    /// <summary>The network the recipe's architecture names, sized for the vocabularies.</summary>
+    public static (IModelConfig Config, ISeq2SeqModel Network) BuildModel(TrainingRecipe recipe, int sourceVocab, int targetVocab, Rng rng)
+    {
+        if (recipe.Arch.Equals("transformer", StringComparison.OrdinalIgnoreCase))
+        {
+            var transformer = recipe.Model with
+            {
+                Kind = "seq2seq", SourceVocab = sourceVocab, TargetVocab = targetVocab, PadId = SpecialTokens.Pad,
+                ShareEmbeddings = recipe.Model.ShareEmbeddings && recipe.SharedVocabulary,
+            };
+            return (transformer, new Seq2SeqTransformer(transformer, rng));
+        }
+        var recurrent = recipe.Recurrent.WithArchitecture(recipe.Arch) with
+        {
+            SourceVocab = sourceVocab, TargetVocab = targetVocab, PadId = SpecialTokens.Pad, MaxLength = recipe.Model.MaxLength,
+        };
+        return (recurrent, new RecurrentSeq2Seq(recurrent, rng));
     }
 
     /// <summary>Tokenizers of the recipe's kind learned from the training corpus (one shared, or one per side).</summary>

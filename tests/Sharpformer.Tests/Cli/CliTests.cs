@@ -79,4 +79,36 @@ public sealed class CliTests
         Assert.Contains("\"bleu\":", json);
         Assert.Contains("\"exact_match\":", json);
     }
+
+    [Theory]
+    [InlineData("lstm-bahdanau")]
+    [InlineData("gru-luong")]
+    [InlineData("rnn")]
+    public void Recurrent_architectures_train_translate_and_draw_attention(string arch)
+    {
+        using var dir = new TemporaryDirectory();
+        string run = Path.Combine(dir.Path, "run");
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "train", "--task", "copy", "--arch", arch, "--preset", "tiny",
+            "--steps", "10", "--eval-every", "5", "--train-size", "200", "--out", run);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Trained 10 steps", stdout);
+        Assert.Contains("\"kind\": \"recurrent\"", File.ReadAllText(Path.Combine(run, "config.json")));
+
+        var (tcode, translations, terr) = SharpformerProcess.Run("1 2 3\n", "translate", "--model", run, "--beam", "2");
+        Assert.True(tcode == 0, terr);
+        Assert.Single(translations.TrimEnd('\n').Split('\n'));
+
+        string svg = Path.Combine(dir.Path, "attention.svg");
+        var (acode, _, aerr) = SharpformerProcess.Run(null, "attention", "--model", run, "--text", "1 2 3", "--out", svg);
+        if (arch == "rnn")
+        {
+            Assert.Equal(1, acode);
+            Assert.Contains("no attention", aerr);
+        }
+        else
+        {
+            Assert.True(acode == 0, aerr);
+            Assert.Contains("<svg", File.ReadAllText(svg));
+        }
+    }
 }

@@ -19,7 +19,7 @@ public sealed class ImportTorchTests
         Assert.True(code == 0, stderr);
         Assert.Contains("seq2seq", stdout);
 
-        var (_, module) = TransformerCheckpoint.Load(output, new Rng(0));
+        var (_, module) = ModelCheckpoint.Load(output, new Rng(0));
         var model = Assert.IsType<Seq2SeqTransformer>(module);
         model.Eval();
         using var reference = SafetensorsFile.Open(fixture);

@@ -32,7 +32,7 @@ public sealed class TransformerParityTests(ITestOutputHelper output)
         var (config, smoothing) = TorchTransformerConfig.Parse(file.Metadata["config"], kind, fixture);
         var weights = file.Names.Where(n => !n.StartsWith("input.") && !n.StartsWith("expected.") && !n.StartsWith("grad."))
             .ToDictionary(n => n, file.ReadTensor);
-        var model = TransformerCheckpoint.Build(config, new Rng(0));
+        var model = ModelCheckpoint.Build(config, new Rng(0));
         model.LoadStateDict(TorchTransformerNames.FromTorch(weights));
 
         Tensor logits, loss;

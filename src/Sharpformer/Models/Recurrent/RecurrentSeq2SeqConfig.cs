@@ -39,7 +39,7 @@ public enum RecurrentAttention
 /// Everything that determines a recurrent encoder-decoder; saved as <c>config.json</c> (kind "recurrent") beside the
 /// weights. The architecture name of the CLI (<c>lstm-bahdanau</c>, <c>gru-luong</c>, …) maps onto Cell and Attention.
 /// </summary>
-public sealed record RecurrentSeq2SeqConfig
+public sealed record RecurrentSeq2SeqConfig : IModelConfig
 {
     /// <summary>Always "recurrent": tells checkpoint loading which family to build.</summary>
     [JsonPropertyName("kind")] public string Kind { get; init; } = "recurrent";

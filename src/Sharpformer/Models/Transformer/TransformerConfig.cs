@@ -9,7 +9,7 @@ namespace Sharpformer.Models.Transformer;
 /// weights with PyTorch's argument names. Defaults are the paper's base model (Table 3): d_model 512, 8 heads, 6+6
 /// layers, d_ff 2048, dropout 0.1, post-norm, ReLU.
 /// </summary>
-public sealed record TransformerConfig
+public sealed record TransformerConfig : IModelConfig
 {
     /// <summary>Which model family the config builds: "seq2seq" (<see cref="Seq2SeqTransformer"/>) or "lm" (<see cref="TransformerLanguageModel"/>).</summary>
     [JsonPropertyName("kind")] public string Kind { get; init; } = "seq2seq";
