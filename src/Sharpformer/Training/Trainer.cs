@@ -104,11 +104,13 @@ public sealed class Trainer<TBatch>(
         using (new TensorScope())
             evaluation = task.Evaluate();
         model.Train();
-        bool best = state.BestMetric is null || evaluation.Metric > state.BestMetric;
+        // Higher metric wins; on a tie (e.g. exact match still 0 early in training) the lower dev loss does.
+        bool best = state.BestMetric is null || evaluation.Metric > state.BestMetric
+            || (evaluation.Metric == state.BestMetric && evaluation.Loss < (state.BestLoss ?? double.PositiveInfinity));
         if (best)
         {
             saveBest(runDirectory);
-            state = state with { BestMetric = evaluation.Metric, BestStep = state.Step };
+            state = state with { BestMetric = evaluation.Metric, BestLoss = evaluation.Loss, BestStep = state.Step };
         }
         state = state with { RngState = rng.State, ElapsedSeconds = elapsed.TotalSeconds };
         ResumableCheckpoint.Save(runDirectory, model, optimizer, state);

@@ -24,6 +24,9 @@ public sealed record TrainerState
     /// <summary>Best dev metric so far (higher is better), or null before the first evaluation.</summary>
     [JsonPropertyName("best_metric")] public double? BestMetric { get; init; }
 
+    /// <summary>Dev loss of the best checkpoint (breaks ties of the metric).</summary>
+    [JsonPropertyName("best_loss")] public double? BestLoss { get; init; }
+
     /// <summary>Step of the best checkpoint.</summary>
     [JsonPropertyName("best_step")] public long BestStep { get; init; }
 

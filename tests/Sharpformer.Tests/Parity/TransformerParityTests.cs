@@ -18,8 +18,6 @@ public sealed class TransformerParityTests(ITestOutputHelper output)
     // Committed fixtures are named by file name; those from $SHARPFORMER_PARITY_DIR by full path.
     public static TheoryData<string> Fixtures() => ParityFixtures.OfKinds("seq2seq", "lm");
 
-    private static string CommittedFolder => Path.Combine(AppContext.BaseDirectory, "fixtures", "parity");
-
     [Fact]
     public void The_committed_fixtures_are_present() => Assert.True(Fixtures().Count >= 5, "tests/fixtures/parity should hold at least 5 fixtures");
 
@@ -27,7 +25,7 @@ public sealed class TransformerParityTests(ITestOutputHelper output)
     [MemberData(nameof(Fixtures))]
     public void Forward_and_backward_match_pytorch(string fixture)
     {
-        using var file = SafetensorsFile.Open(Path.IsPathRooted(fixture) ? fixture : Path.Combine(CommittedFolder, fixture));
+        using var file = SafetensorsFile.Open(ParityFixtures.PathOf(fixture));
         string kind = file.Metadata["kind"];
         var (config, smoothing) = TorchTransformerConfig.Parse(file.Metadata["config"], kind, fixture);
         var weights = file.Names.Where(n => !n.StartsWith("input.") && !n.StartsWith("expected.") && !n.StartsWith("grad."))
@@ -51,29 +49,15 @@ public sealed class TransformerParityTests(ITestOutputHelper output)
 
         var results = new List<(string Name, double Diff, double MaxRef)>
         {
-            Compare("logits", logits, file.ReadTensor("expected.logits")),
-            Compare("loss", loss, file.ReadTensor("expected.loss")),
+            ParityFixtures.Compare("logits", logits, file.ReadTensor("expected.logits")),
+            ParityFixtures.Compare("loss", loss, file.ReadTensor("expected.loss")),
         };
         var grads = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Grad ?? Tensor.Zeros(kv.Value.Shape.ToArray()));
         var torchGrads = TorchTransformerNames.ToTorch(grads, kind == "seq2seq");
         Assert.Equal(weights.Count, torchGrads.Count);
-        foreach (var (name, grad) in torchGrads) results.Add(Compare("grad." + name, grad, file.ReadTensor("grad." + name)));
+        foreach (var (name, grad) in torchGrads) results.Add(ParityFixtures.Compare("grad." + name, grad, file.ReadTensor("grad." + name)));
         var worst = results.MaxBy(r => r.Diff / (1e-4 * r.MaxRef + 1e-6));
         output.WriteLine($"{Path.GetFileName(fixture)}: worst {worst.Name}: max |ours − ref| = {worst.Diff:G3} (max |ref| = {worst.MaxRef:G3}); "
             + $"largest absolute difference overall {results.Max(r => r.Diff):G3}");
-    }
-
-    private static (string Name, double Diff, double MaxRef) Compare(string name, Tensor ours, Tensor reference)
-    {
-        Assert.True(Shape.Equal(ours.Shape, reference.Shape), $"{name}: shape {Shape.Format(ours.Shape)} vs reference {Shape.Format(reference.Shape)}");
-        double maxRef = 0, maxDiff = 0;
-        for (int i = 0; i < ours.Length; i++)
-        {
-            maxRef = Math.Max(maxRef, Math.Abs(reference.Data[i]));
-            maxDiff = Math.Max(maxDiff, Math.Abs(ours.Data[i] - reference.Data[i]));
-        }
-        double allowed = 1e-4 * maxRef + 1e-6;
-        Assert.True(maxDiff <= allowed, $"{name}: max |ours − ref| = {maxDiff:G3} > {allowed:G3} (max |ref| = {maxRef:G3})");
-        return (name, maxDiff, maxRef);
     }
 }
