@@ -384,17 +384,7 @@ def write_fixture(fx, out_dir):
     tensors["expected.loss"] = np32(loss.reshape(()))
     for name in state.keys():
         tensors["grad." + name] = np32(grads[name])
-    metadata = {
-        "kind": kind,
-        "config": json.dumps(cfg),
-        "torch_version": torch.__version__,
-        "description": fx["description"],
-        "seed": str(fx["seed"]),
-        "generator": "tools/parity/make_fixtures.py",
-    }
-    path = os.path.join(out_dir, fx["file"])
-    safetensors_io.write(path, tensors, metadata)
-    return path
+    return safetensors_io.write_fixture(out_dir, fx, kind, cfg, tensors, torch.__version__)
 
 
 def check_fixture(path):

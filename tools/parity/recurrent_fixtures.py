@@ -151,17 +151,7 @@ def write_fixture(fx, out_dir):
     tensors.update({name: np32(t) for name, t in inputs.items()})
     tensors.update({name: np32(t) for name, t in expected.items()})
     tensors.update({"grad." + name: np32(g) for name, g in grads.items()})
-    metadata = {
-        "kind": kind,
-        "config": json.dumps(cfg),
-        "torch_version": torch.__version__,
-        "description": fx["description"],
-        "seed": str(fx["seed"]),
-        "generator": "tools/parity/make_fixtures.py",
-    }
-    path = os.path.join(out_dir, fx["file"])
-    safetensors_io.write(path, tensors, metadata)
-    return path
+    return safetensors_io.write_fixture(out_dir, fx, kind, cfg, tensors, torch.__version__)
 
 
 def check_fixture(path):

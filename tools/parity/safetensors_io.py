@@ -83,3 +83,21 @@ def read(path):
     if expected_begin != len(data):
         raise ValueError(f"{path}: {len(data) - expected_begin} trailing bytes after the last tensor")
     return tensors, metadata
+
+
+def write_fixture(out_dir, fx, kind, cfg, tensors, torch_version):
+    """Writes one parity fixture with the metadata every kind shares; returns its path."""
+    import json
+    import os
+    metadata = {
+        "kind": kind,
+        "config": json.dumps(cfg),
+        "torch_version": torch_version,
+        "description": fx["description"],
+        "seed": str(fx["seed"]),
+        "generator": "tools/parity/make_fixtures.py",
+    }
+    path = os.path.join(out_dir, fx["file"])
+    write(path, tensors, metadata)
+    return path
+
