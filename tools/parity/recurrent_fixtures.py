@@ -6,7 +6,6 @@ respect to every weight, x, and h0/c0 when present. See tools/parity/README.md.
 """
 
 import json
-import os
 
 import numpy as np
 import torch
