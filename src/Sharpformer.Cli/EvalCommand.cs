@@ -6,7 +6,10 @@ using Spectre.Console;
 
 namespace Sharpformer.Cli;
 
-/// <summary>`sharpformer eval`: scores a model on a TSV/JSONL test file (BLEU, chrF, exact match, token accuracy, perplexity).</summary>
+/// <summary>
+/// `sharpformer eval`: scores a model on a TSV/JSONL test file (BLEU, chrF, exact match, token accuracy, perplexity; plus
+/// word and phoneme error rates when the file has the word&lt;TAB&gt;phonemes shape of a pronunciation lexicon).
+/// </summary>
 internal static class EvalCommand
 {
     /// <summary>Builds the command.</summary>
@@ -32,17 +35,23 @@ internal static class EvalCommand
                 {
                     sentences = scores.Sentences, bleu = scores.Bleu.Score, chrf = scores.Chrf.Score, exact_match = scores.ExactMatch,
                     token_accuracy = scores.TokenAccuracy, perplexity = scores.Perplexity, bleu_signature = scores.Bleu.Signature,
+                    wer = scores.Pronunciation?.WordErrorRate, per = scores.Pronunciation?.PhonemeErrorRate,
                 }));
                 return 0;
             }
             var c = CultureInfo.InvariantCulture;
             var table = new Table().AddColumns("metric", "value");
-            table.AddRow("sentences", scores.Sentences.ToString(c));
+            table.AddRow("distinct sources", scores.Sentences.ToString(c));
             table.AddRow("BLEU", Markup.Escape(scores.Bleu.ToString()));
             table.AddRow("chrF", scores.Chrf.Score.ToString("F2", c));
             table.AddRow("exact match", scores.ExactMatch.ToString("P2", c));
             table.AddRow("token accuracy", scores.TokenAccuracy.ToString("P2", c));
             table.AddRow("perplexity", scores.Perplexity.ToString("F3", c));
+            if (scores.Pronunciation is { } rates)
+            {
+                table.AddRow("word error rate", rates.WordErrorRate.ToString("P2", c));
+                table.AddRow("phoneme error rate", rates.PhonemeErrorRate.ToString("P2", c));
+            }
             AnsiConsole.Write(table);
             return 0;
         }));

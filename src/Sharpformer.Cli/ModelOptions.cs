@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Sharpformer.IO;
+using Sharpformer.Tasks;
+using Sharpformer.Training;
 
 namespace Sharpformer.Cli;
 
@@ -30,6 +32,22 @@ internal static class ModelOptions
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or SafetensorsFormatException or ArgumentException or KeyNotFoundException)
         {
             throw new UserError($"cannot load model from {directory.FullName}: {e.Message}");
+        }
+    }
+
+    /// <summary>The built-in task the model in <paramref name="directory"/> was trained on, from its <c>recipe.json</c> (null when absent or not a built-in task).</summary>
+    public static ITask? TrainedTask(DirectoryInfo directory)
+    {
+        var path = Path.Combine(directory.FullName, "recipe.json");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var name = TrainingRecipe.FromJson(File.ReadAllText(path)).Task;
+            return name is not null && BuiltinTasks.Names.Contains(name, StringComparer.OrdinalIgnoreCase) ? BuiltinTasks.Get(name) : null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new UserError($"{path}: not a valid recipe: {e.Message}");
         }
     }
 }

@@ -21,7 +21,7 @@ internal static class TrainCommand
         arch.AcceptOnlyFromAmong(Architectures);
         var hidden = new Option<int?>("--hidden") { Description = "Hidden size of recurrent models." };
         var embedding = new Option<int?>("--embedding-dim") { Description = "Embedding size of recurrent models." };
-        var preset = new Option<string>("--preset") { Description = "tiny, small or base.", DefaultValueFactory = _ => "small" };
+        var preset = new Option<string?>("--preset") { Description = "tiny, small or base (default: the task's own recipe if it has one, else small)." };
         preset.AcceptOnlyFromAmong("tiny", "small", "base");
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder (model, checkpoints, metrics.jsonl).", Required = true };
         var steps = new Option<long?>("--steps") { Description = "Optimiser steps." };
@@ -44,9 +44,9 @@ internal static class TrainCommand
         var evalEvery = new Option<int?>("--eval-every") { Description = "Steps between evaluations/checkpoints." };
         var accumulate = new Option<int?>("--accumulate") { Description = "Micro-batches whose gradients add up before each optimiser step." };
         var clip = new Option<float?>("--clip-norm") { Description = "Gradient-norm clipping threshold (0 = off)." };
-        var metric = new Option<TaskMetric?>("--metric") { Description = "exactmatch, bleu or chrf." };
+        var metric = new Option<TaskMetric?>("--metric") { Description = "exactmatch, bleu, chrf or worderrorrate (default: worderrorrate for g2p, else exactmatch)." };
         var seed = new Option<ulong?>("--seed") { Description = "Random seed." };
-        var trainSize = new Option<int>("--train-size") { Description = "Generated training pairs (--task).", DefaultValueFactory = _ => 20000 };
+        var trainSize = new Option<int?>("--train-size") { Description = "Training pairs of a built-in task (default: 20000 generated, or a data set's whole train split)." };
         var skipBad = new Option<bool>("--skip-bad-lines") { Description = "Skip malformed corpus lines with a warning instead of failing." };
         var command = new Command("train", "Train a sequence-to-sequence model.")
         {
@@ -55,9 +55,8 @@ internal static class TrainCommand
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
-            var recipe = TrainingRecipe.Preset(r.GetValue(preset)!);
             var taskName = r.GetValue(task);
-            if (taskName is not null && BuiltinTasks.Get(taskName).Tokenizer == TokenizerKind.Word) recipe = recipe with { Tokenizer = "word" };
+            var recipe = StartingRecipe(r.GetValue(preset), taskName, r.GetValue(arch)!);
             var model = recipe.Model;
             model = model with
             {
@@ -105,7 +104,26 @@ internal static class TrainCommand
         .. new[] { "rnn", "gru", "lstm" }.SelectMany(cell => new[] { "bahdanau", "luong", "luong-dot", "luong-concat" }.Select(a => $"{cell}-{a}")),
     ];
 
-    private static int Run(TrainingRecipe recipe, string? taskName, FileInfo? trainFile, FileInfo? devFile, int trainSize, bool skipBad, DirectoryInfo output)
+    /// <summary>
+    /// The recipe before command-line overrides: the named preset, or the task's tuned recipe when no preset is named
+    /// (else "small"); a built-in task also fixes the tokenizer kinds of both sides.
+    /// </summary>
+    private static TrainingRecipe StartingRecipe(string? preset, string? taskName, string arch)
+    {
+        var recipe = (preset is null && taskName is not null ? TrainingRecipe.DefaultFor(taskName, arch) : null) ?? TrainingRecipe.Preset(preset ?? "small");
+        if (taskName is null) return recipe;
+        var builtin = BuiltinTasks.Get(taskName);
+        static string Kind(TokenizerKind kind) => kind == TokenizerKind.Word ? "word" : "char";
+        return recipe with
+        {
+            Task = builtin.Name,
+            Metric = builtin.WordPerLine ? TaskMetric.WordErrorRate : recipe.Metric,
+            Tokenizer = Kind(builtin.Tokenizer),
+            TargetTokenizer = builtin.TargetTokenizer == builtin.Tokenizer ? null : Kind(builtin.TargetTokenizer),
+        };
+    }
+
+    private static int Run(TrainingRecipe recipe, string? taskName, FileInfo? trainFile, FileInfo? devFile, int? trainSize, bool skipBad, DirectoryInfo output)
     {
         IEnumerable<SentencePair> train;
         IReadOnlyList<SentencePair> dev;
@@ -114,8 +132,8 @@ internal static class TrainCommand
         {
             if (trainFile is not null || devFile is not null) throw new UserError("give either --task or --train/--dev, not both.");
             var task = BuiltinTasks.Get(taskName);
-            train = CorpusSource.FromTask(task, TaskSplit.Train, trainSize, recipe.Seed);
-            dev = CorpusSource.FromTask(task, TaskSplit.Dev, 500, recipe.Seed);
+            train = CorpusSource.FromTask(task, TaskSplit.Train, trainSize ?? task.DefaultTrainSize, recipe.Seed);
+            dev = CorpusSource.FromTask(task, TaskSplit.Dev, task.DefaultDevSize, recipe.Seed);
         }
         else
         {

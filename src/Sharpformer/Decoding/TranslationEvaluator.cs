@@ -6,19 +6,40 @@ using Sharpformer.Tensors;
 
 namespace Sharpformer.Decoding;
 
-/// <summary>Scores of a model on a test set: search-based metrics and teacher-forced token statistics.</summary>
-public sealed record TestScores(int Sentences, BleuScore Bleu, ChrfScore Chrf, double ExactMatch, double TokenAccuracy, double Perplexity);
+/// <summary>
+/// Scores of a model on a test set: search-based metrics over the distinct sources (each scored against all of its
+/// targets), teacher-forced token statistics over all pairs, and — when every source is a single word, as in a
+/// pronunciation lexicon — word and phoneme error rates.
+/// </summary>
+public sealed record TestScores(int Sentences, BleuScore Bleu, ChrfScore Chrf, double ExactMatch, double TokenAccuracy, double Perplexity,
+    PronunciationScore? Pronunciation);
 
 /// <summary>Evaluates a <see cref="TranslationModel"/> on sentence pairs: BLEU, chrF and exact match of the searched outputs, token accuracy and perplexity under teacher forcing.</summary>
 public static class TranslationEvaluator
 {
-    /// <summary>Translates every source with <paramref name="options"/> and scores against the targets.</summary>
+    /// <summary>
+    /// Translates every distinct source with <paramref name="options"/> and scores against its targets (a source listed
+    /// with several targets — a word with several pronunciations — is right if it matches any); the outputs are in order
+    /// of first appearance.
+    /// </summary>
     public static (TestScores Scores, IReadOnlyList<Translation> Outputs) Evaluate(TranslationModel model, IReadOnlyList<SentencePair> pairs, SearchOptions options)
     {
         if (pairs.Count == 0) throw new ArgumentException("The test set is empty.", nameof(pairs));
-        var outputs = new Translator(model, options) { Truncate = true }.Translate(pairs.Select(p => p.Source).ToList());
+        var groups = SourceGroup.Of(pairs);
+        var outputs = new Translator(model, options) { Truncate = true }.Translate(groups.Select(g => g.Source).ToList());
         var hypotheses = outputs.Select(o => o.Text).ToList();
-        var references = pairs.Select(p => p.Target).ToList();
+        var references = groups.Select(g => g.Targets).ToList();
+        bool wordPerLine = groups.All(g => g.Source.Length > 0 && !g.Source.Any(char.IsWhiteSpace));
+        var (tokenAccuracy, meanNll) = TeacherForced(model, pairs);
+        var scores = new TestScores(groups.Count, Bleu.Corpus(hypotheses, references), Chrf.Corpus(hypotheses, references),
+            Accuracy.ExactMatchAny(hypotheses, references), tokenAccuracy, Perplexity.FromMeanNll(meanNll),
+            wordPerLine ? PronunciationErrorRates.Compute(hypotheses, references) : null);
+        return (scores, outputs);
+    }
+
+    /// <summary>Token accuracy and mean negative log-likelihood of the targets under teacher forcing (pairs longer than the model are left out).</summary>
+    private static (double TokenAccuracy, double MeanNll) TeacherForced(TranslationModel model, IReadOnlyList<SentencePair> pairs)
+    {
         var examples = pairs.Select(p => Example.Encode(p, model.SourceTokenizer, model.TargetTokenizer))
             .Where(e => e.SourceRowLength <= model.Config.MaxLength && e.TargetRowLength <= model.Config.MaxLength).ToList();
         double lossSum = 0;
@@ -39,9 +60,6 @@ public static class TranslationEvaluator
                 }
                 tokens += batch.TargetTokens;
             }
-        var scores = new TestScores(pairs.Count, Bleu.Corpus(hypotheses, references), Chrf.Corpus(hypotheses, references),
-            Accuracy.ExactMatch(hypotheses, references), tokens == 0 ? 0 : (double)correct / tokens,
-            Perplexity.FromMeanNll(tokens == 0 ? 0 : lossSum / tokens));
-        return (scores, outputs);
+        return tokens == 0 ? (0, 0) : ((double)correct / tokens, lossSum / tokens);
     }
 }

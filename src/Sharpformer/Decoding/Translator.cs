@@ -9,13 +9,17 @@ public sealed record Translation(string Source, string Text, int[] Tokens, IRead
 
 /// <summary>
 /// Text in, text out: tokenizes lines, decodes them in length-sorted batches with greedy or beam search, and detokenizes,
-/// keeping the input order. An empty line gives an empty translation; a line longer than the model's maximum length is an
+/// keeping the input order. An empty line (or, with <see cref="SkipUnknown"/>, one with unknown symbols) gives an empty
+/// translation; a line longer than the model's maximum length is an
 /// error naming the line, unless <see cref="Truncate"/> is set.
 /// </summary>
 public sealed class Translator(TranslationModel model, SearchOptions options, int batchSize = 64)
 {
     /// <summary>Cut over-long inputs to the model's maximum length instead of failing.</summary>
     public bool Truncate { get; init; }
+
+    /// <summary>Give a line with symbols outside the source vocabulary an empty translation instead of reading them as &lt;unk&gt;.</summary>
+    public bool SkipUnknown { get; init; }
 
     /// <summary>Translates <paramref name="lines"/>; results are in the same order.</summary>
     public IReadOnlyList<Translation> Translate(IReadOnlyList<string> lines)
@@ -37,9 +41,10 @@ public sealed class Translator(TranslationModel model, SearchOptions options, in
             encoded[i] = (ids, unknown, cut);
         }
         var results = new Translation[lines.Count];
-        var order = Enumerable.Range(0, lines.Count).Where(i => encoded[i].Ids.Length > 0).OrderBy(i => encoded[i].Ids.Length).ToList();
-        foreach (int i in Enumerable.Range(0, lines.Count).Where(i => encoded[i].Ids.Length == 0))
-            results[i] = new Translation(lines[i], "", [], [], encoded[i].Unknown, false);
+        bool Decodable(int i) => encoded[i].Ids.Length > 0 && !(SkipUnknown && encoded[i].Unknown > 0);
+        var order = Enumerable.Range(0, lines.Count).Where(Decodable).OrderBy(i => encoded[i].Ids.Length).ToList();
+        foreach (int i in Enumerable.Range(0, lines.Count).Where(i => !Decodable(i)))
+            results[i] = new Translation(lines[i], "", [], [], encoded[i].Unknown, encoded[i].Truncated);
         var search = options with { MaxLength = Math.Min(options.MaxLength, model.Config.MaxLength) };
         foreach (var chunk in order.Chunk(batchSize))
         {

@@ -14,6 +14,19 @@ public static class Accuracy
     }
 
     /// <summary>
+    /// Fraction (0..1) of predictions equal (after trimming surrounding whitespace) to at least one of their references:
+    /// the exact match of a corpus where a source may have several correct outputs.
+    /// </summary>
+    public static double ExactMatchAny(IReadOnlyList<string> predictions, IReadOnlyList<IReadOnlyList<string>> references)
+    {
+        RequireSameNonZeroCount(predictions, references);
+        int correct = 0;
+        for (int i = 0; i < predictions.Count; i++)
+            if (references[i].Any(r => string.Equals(predictions[i].Trim(), r.Trim(), StringComparison.Ordinal))) correct++;
+        return (double)correct / predictions.Count;
+    }
+
+    /// <summary>
     /// Fraction (0..1) of gold token positions, padding excluded, where the prediction has the same id; a prediction shorter
     /// than its gold sequence is wrong at the positions it lacks.
     /// </summary>
@@ -34,7 +47,7 @@ public static class Accuracy
         return (double)correct / counted;
     }
 
-    private static void RequireSameNonZeroCount<T>(IReadOnlyList<T> predictions, IReadOnlyList<T> references)
+    private static void RequireSameNonZeroCount<TPrediction, TReference>(IReadOnlyList<TPrediction> predictions, IReadOnlyList<TReference> references)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(references);

@@ -21,5 +21,13 @@ public interface ITrainingTask<TBatch>
     Evaluation Evaluate();
 }
 
-/// <summary>Dev-set results: mean token loss, token accuracy, and the task metric that selects the best checkpoint (higher is better).</summary>
-public sealed record Evaluation(double Loss, double TokenAccuracy, double Metric, string MetricName);
+/// <summary>
+/// Dev-set results: mean token loss, token accuracy, the task metric that selects the best checkpoint (higher is better
+/// unless <paramref name="LowerIsBetter"/>), and further named scores for the log.
+/// </summary>
+public sealed record Evaluation(double Loss, double TokenAccuracy, double Metric, string MetricName, bool LowerIsBetter = false,
+    IReadOnlyList<(string Name, double Value)>? Extra = null)
+{
+    /// <summary>Whether this evaluation's metric beats <paramref name="best"/> (an earlier metric of the same kind).</summary>
+    public bool Beats(double best) => LowerIsBetter ? Metric < best : Metric > best;
+}

@@ -28,6 +28,7 @@ public sealed class MetricsLog(string path)
     private static string Format(object? value) => value switch
     {
         null => "null",
+        bool b => b ? "true" : "false",
         double d when !double.IsFinite(d) => "null",
         float f when !float.IsFinite(f) => "null",
         double d => d.ToString("R", CultureInfo.InvariantCulture),

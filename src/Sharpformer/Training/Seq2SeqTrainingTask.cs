@@ -17,12 +17,19 @@ public enum TaskMetric
 
     /// <summary>Corpus chrF of greedy outputs.</summary>
     Chrf,
+
+    /// <summary>
+    /// Word error rate of greedy outputs (%, lower is better): a source is wrong unless its output equals one of its
+    /// targets; the phoneme error rate is logged beside it (grapheme-to-phoneme).
+    /// </summary>
+    WordErrorRate,
 }
 
 /// <summary>
 /// Teacher-forced training of an <see cref="ISeq2SeqModel"/> on token-bucketed batches (the epoch order seeded by
 /// <paramref name="seed"/> + epoch), with label smoothing; dev evaluation reports loss, token accuracy and the task
-/// metric of greedy outputs on up to <paramref name="decodeLimit"/> dev sentences.
+/// metric of greedy outputs on up to <paramref name="decodeLimit"/> distinct dev sources (a source paired with several
+/// targets is decoded once and scored against all of them).
 /// </summary>
 public sealed class Seq2SeqTrainingTask(
     ISeq2SeqModel model,
@@ -52,6 +59,7 @@ public sealed class Seq2SeqTrainingTask(
         long tokens = 0, correct = 0;
         foreach (var indices in dev.PlanInOrder())
         {
+            using var scope = new TensorScope(); // a dev set of any size runs in one batch's memory
             var batch = dev.Collate(indices);
             var logits = model.Forward(batch.Source, batch.TargetInput);
             lossSum += model.Loss(logits, batch.TargetOutput).Item() * batch.TargetTokens;
@@ -59,30 +67,39 @@ public sealed class Seq2SeqTrainingTask(
             tokens += batch.TargetTokens;
         }
         var (hypotheses, references) = DecodeDev();
+        if (metric == TaskMetric.WordErrorRate)
+        {
+            var rates = PronunciationErrorRates.Compute(hypotheses, references);
+            return new Evaluation(lossSum / tokens, (double)correct / tokens, 100 * rates.WordErrorRate, MetricName, LowerIsBetter: true,
+                Extra: [("dev_per", 100 * rates.PhonemeErrorRate)]);
+        }
         double score = metric switch
         {
             TaskMetric.Bleu => Bleu.Corpus(hypotheses, references).Score,
             TaskMetric.Chrf => Chrf.Corpus(hypotheses, references).Score,
-            _ => 100 * Accuracy.ExactMatch(hypotheses, references),
+            _ => 100 * Accuracy.ExactMatchAny(hypotheses, references),
         };
         return new Evaluation(lossSum / tokens, (double)correct / tokens, score, MetricName);
     }
 
     /// <summary>Column name of the task metric in logs.</summary>
-    public string MetricName => metric switch { TaskMetric.Bleu => "dev_bleu", TaskMetric.Chrf => "dev_chrf", _ => "dev_exact_match" };
-
-    private (List<string> Hypotheses, List<string> References) DecodeDev()
+    public string MetricName => metric switch
     {
-        var pairs = devPairs.Take(decodeLimit).ToList();
-        var examples = dev.Examples.Take(pairs.Count).ToList();
-        var hypotheses = new List<string>(pairs.Count);
+        TaskMetric.Bleu => "dev_bleu", TaskMetric.Chrf => "dev_chrf", TaskMetric.WordErrorRate => "dev_wer", _ => "dev_exact_match",
+    };
+
+    private (List<string> Hypotheses, List<IReadOnlyList<string>> References) DecodeDev()
+    {
+        var groups = SourceGroup.Of(devPairs).Take(decodeLimit).ToList();
+        var hypotheses = new List<string>(groups.Count);
         var options = new SearchOptions { BeamSize = 1, MaxLength = maxOutputLength };
-        foreach (var chunk in examples.Chunk(64))
+        foreach (var chunk in groups.Chunk(64))
         {
-            var outputs = GreedySearch.Decode(model, Translator.SourceBatch(chunk.Select(e => e.Source).ToList()), options);
+            var sources = chunk.Select(g => dev.Examples[g.FirstIndex].Source).ToList();
+            var outputs = GreedySearch.Decode(model, Translator.SourceBatch(sources), options);
             hypotheses.AddRange(outputs.Select(h => targetTokenizer.Decode(h.Tokens)));
         }
-        return (hypotheses, pairs.Select(p => p.Target).ToList());
+        return (hypotheses, groups.Select(g => g.Targets).ToList());
     }
 
     private static long CorrectTokens(Tensor logits, IntTensor labels)

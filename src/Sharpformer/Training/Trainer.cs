@@ -105,8 +105,8 @@ public sealed class Trainer<TBatch>(
             evaluation = task.Evaluate();
         model.Train();
         // Higher metric wins; on a tie (e.g. exact match still 0 early in training) the lower dev loss does.
-        bool best = state.BestMetric is null || evaluation.Metric > state.BestMetric
-            || (evaluation.Metric == state.BestMetric && evaluation.Loss < (state.BestLoss ?? double.PositiveInfinity));
+        bool best = state.BestMetric is not { } bestMetric || evaluation.Beats(bestMetric)
+            || (evaluation.Metric == bestMetric && evaluation.Loss < (state.BestLoss ?? double.PositiveInfinity));
         if (best)
         {
             saveBest(runDirectory);
@@ -115,7 +115,8 @@ public sealed class Trainer<TBatch>(
         state = state with { RngState = rng.State, ElapsedSeconds = elapsed.TotalSeconds };
         ResumableCheckpoint.Save(runDirectory, model, optimizer, state);
         log.Append([("step", state.Step), ("lr", lr), ("dev_loss", evaluation.Loss), ("dev_token_accuracy", evaluation.TokenAccuracy),
-            (evaluation.MetricName, evaluation.Metric), ("best", best), ("elapsed_s", elapsed.TotalSeconds)]);
+            (evaluation.MetricName, evaluation.Metric), .. (evaluation.Extra ?? []).Select(e => (e.Name, (object?)e.Value)),
+            ("best", best), ("elapsed_s", elapsed.TotalSeconds)]);
         progress?.Report(new TrainingProgress(state.Step, options.MaxSteps, double.NaN, lr, 0, elapsed, Remaining(state, elapsed), evaluation, best));
         return state;
     }

@@ -21,14 +21,25 @@ public sealed record TrainingRecipe
     /// <summary>Recurrent model shape, used when <see cref="Arch"/> is not "transformer".</summary>
     [JsonPropertyName("recurrent")] public RecurrentSeq2SeqConfig Recurrent { get; init; } = new();
 
-    /// <summary>"char", "word" or "bpe".</summary>
+    /// <summary>The built-in task the run trains on (null for corpus files); tools that read the run folder use it, e.g. <c>translate</c> for word-per-line tasks.</summary>
+    [JsonPropertyName("task")] public string? Task { get; init; }
+
+    /// <summary>"char", "word" or "bpe" (the source side, and the target side unless <see cref="TargetTokenizer"/> is set).</summary>
     [JsonPropertyName("tokenizer")] public string Tokenizer { get; init; } = "char";
+
+    /// <summary>Tokenizer kind of the target side when it differs from the source's (e.g. letters in, phonemes out).</summary>
+    [JsonPropertyName("target_tokenizer")] public string? TargetTokenizer { get; init; }
 
     /// <summary>Merges learned when <see cref="Tokenizer"/> is "bpe".</summary>
     [JsonPropertyName("bpe_merges")] public int BpeMerges { get; init; } = 8000;
 
     /// <summary>One tokenizer (and vocabulary) for source and target.</summary>
     [JsonPropertyName("shared_vocabulary")] public bool SharedVocabulary { get; init; } = true;
+
+    /// <summary>Whether source and target share one tokenizer: asked for, and both sides use the same kind.</summary>
+    [JsonIgnore]
+    public bool UsesSharedVocabulary =>
+        SharedVocabulary && string.Equals(TargetTokenizer ?? Tokenizer, Tokenizer, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Padded tokens per batch (max of source and target side).</summary>
     [JsonPropertyName("max_tokens")] public int MaxTokens { get; init; } = 4096;
@@ -93,6 +104,10 @@ public sealed record TrainingRecipe
         "base" => new TrainingRecipe(),
         _ => throw new ArgumentException($"Unknown preset '{name}'. Valid presets: tiny, small, base."),
     };
+
+    /// <summary>The tuned default recipe of a built-in task for <paramref name="arch"/>, or null when the task has none (use a preset).</summary>
+    public static TrainingRecipe? DefaultFor(string task, string arch) =>
+        string.Equals(task, "g2p", StringComparison.OrdinalIgnoreCase) ? GraphemeToPhonemeRecipe.For(arch) : null;
 
     /// <summary>The learning-rate schedule the recipe names.</summary>
     public ILearningRateSchedule CreateSchedule() => Schedule.ToLowerInvariant() switch

@@ -75,7 +75,7 @@ public static class TranslationTraining
             var transformer = recipe.Model with
             {
                 Kind = "seq2seq", SourceVocab = sourceVocab, TargetVocab = targetVocab, PadId = SpecialTokens.Pad,
-                ShareEmbeddings = recipe.Model.ShareEmbeddings && recipe.SharedVocabulary,
+                ShareEmbeddings = recipe.Model.ShareEmbeddings && recipe.UsesSharedVocabulary,
             };
             return (transformer, new Seq2SeqTransformer(transformer, rng));
         }
@@ -86,22 +86,25 @@ public static class TranslationTraining
         return (recurrent, new RecurrentSeq2Seq(recurrent, rng));
     }
 
-    /// <summary>Tokenizers of the recipe's kind learned from the training corpus (one shared, or one per side).</summary>
+    /// <summary>
+    /// Tokenizers of the recipe's kinds learned from the training corpus: one shared when the recipe asks for a shared
+    /// vocabulary and both sides use the same kind, otherwise one per side.
+    /// </summary>
     public static (ITokenizer Source, ITokenizer Target) BuildTokenizers(TrainingRecipe recipe, IEnumerable<SentencePair> train)
     {
-        ITokenizer Build(IEnumerable<string> texts) => recipe.Tokenizer.ToLowerInvariant() switch
+        static ITokenizer Build(string kind, IEnumerable<string> texts, int merges) => kind.ToLowerInvariant() switch
         {
             "char" => CharTokenizer.Build(texts),
             "word" => WordTokenizer.Build(texts),
-            "bpe" => BpeTokenizer.Train(texts, recipe.BpeMerges),
-            _ => throw new ArgumentException($"Unknown tokenizer '{recipe.Tokenizer}'. Valid: char, word, bpe."),
+            "bpe" => BpeTokenizer.Train(texts, merges),
+            _ => throw new ArgumentException($"Unknown tokenizer '{kind}'. Valid: char, word, bpe."),
         };
-        if (recipe.SharedVocabulary)
+        if (recipe.UsesSharedVocabulary)
         {
-            var shared = Build(train.SelectMany(p => new[] { p.Source, p.Target }));
+            var shared = Build(recipe.Tokenizer, train.SelectMany(p => new[] { p.Source, p.Target }), recipe.BpeMerges);
             return (shared, shared);
         }
-        return (Build(train.Select(p => p.Source)), Build(train.Select(p => p.Target)));
+        return (Build(recipe.Tokenizer, train.Select(p => p.Source), recipe.BpeMerges), Build(recipe.TargetTokenizer ?? recipe.Tokenizer, train.Select(p => p.Target), recipe.BpeMerges));
     }
 
     /// <summary>Encodes pairs; pairs longer than the model accepts are an error that says how many there are.</summary>

@@ -111,4 +111,38 @@ public sealed class CliTests
             Assert.Contains("<svg", File.ReadAllText(svg));
         }
     }
+
+    [Fact]
+    public void G2p_trains_a_tiny_model_transcribes_words_and_scores_word_and_phoneme_error_rates()
+    {
+        using var dir = new TemporaryDirectory();
+        string run = Path.Combine(dir.Path, "g2p");
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "train", "--task", "g2p", "--preset", "tiny", "--steps", "20",
+            "--eval-every", "20", "--train-size", "1500", "--out", run);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Trained 20 steps", stdout);
+        var evaluation = File.ReadLines(Path.Combine(run, "metrics.jsonl")).Last(l => l.Contains("dev_wer"));
+        Assert.Contains("\"dev_per\":", evaluation);
+        var recipe = File.ReadAllText(Path.Combine(run, "recipe.json"));
+        Assert.Contains("\"task\": \"g2p\"", recipe);
+        Assert.Contains("\"target_tokenizer\": \"word\"", recipe);
+
+        var (tcode, transcriptions, terr) = SharpformerProcess.Run("Cat\nnaïve\n\n", "translate", "--model", run, "--beam", "2");
+        Assert.True(tcode == 0, terr);
+        var lines = transcriptions.Split('\n');
+        Assert.Equal(4, lines.Length);
+        Assert.Matches("^Cat\t([A-Z]+( [A-Z]+)*)?$", lines[0]);
+        Assert.Equal("naïve\t", lines[1]);
+        Assert.Equal("\t", lines[2]);
+        Assert.Contains("line 2: 'naïve' has 1 characters outside the model's alphabet", terr);
+
+        string test = Path.Combine(dir.Path, "test.tsv");
+        File.WriteAllText(test, "cat\tK AE T\ncat\tK AA T\ndog\tD AO G\n");
+        var (ecode, json, eerr) = SharpformerProcess.Run(null, "eval", "--model", run, "--test", test, "--json");
+        Assert.True(ecode == 0, eerr);
+        using var scores = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(2, scores.RootElement.GetProperty("sentences").GetInt32());
+        Assert.InRange(scores.RootElement.GetProperty("wer").GetDouble(), 0, 1);
+        Assert.InRange(scores.RootElement.GetProperty("per").GetDouble(), 0, 10);
+    }
 }

@@ -16,7 +16,7 @@ public sealed class TrainerTests : IDisposable
     }
 
     /// <summary>A copy task over fixed batches whose order is shuffled per epoch; the loss can be poisoned with NaN.</summary>
-    private sealed class CopyTask(Seq2SeqTransformer model, int batches, bool poison, float smoothing) : ITrainingTask<int>
+    private sealed class CopyTask(Seq2SeqTransformer model, int batches, bool poison, float smoothing, bool lowerIsBetter = false) : ITrainingTask<int>
     {
         private static (IntTensor Source, IntTensor Input, IntTensor Output) Batch(int index)
         {
@@ -46,7 +46,7 @@ public sealed class TrainerTests : IDisposable
         {
             var (s, i, o) = Batch(0);
             double loss = model.Loss(model.Forward(s, i), o).Item();
-            return new Evaluation(loss, 0, -loss, "neg_loss");
+            return lowerIsBetter ? new Evaluation(loss, 0, loss, "loss", LowerIsBetter: true) : new Evaluation(loss, 0, -loss, "neg_loss");
         }
     }
 
@@ -57,12 +57,12 @@ public sealed class TrainerTests : IDisposable
     }, rng);
 
     private TrainerState Train(string dir, ulong seed, long steps, int batches = 3, bool poison = false,
-        IProgress<TrainingProgress>? progress = null, bool regularised = true)
+        IProgress<TrainingProgress>? progress = null, bool regularised = true, bool lowerIsBetter = false)
     {
         var rng = new Rng(seed);
         var model = Model(rng, regularised ? 0.1f : 0f);
         var optimizer = new Adam(model.NamedParameters());
-        var task = new CopyTask(model, batches, poison, regularised ? 0.1f : 0f);
+        var task = new CopyTask(model, batches, poison, regularised ? 0.1f : 0f, lowerIsBetter);
         var trainer = new Trainer<int>(model, task, optimizer, new ConstantSchedule(regularised ? 3e-3f : 1e-2f), rng,
             new TrainerOptions { MaxSteps = steps, EvalEvery = 5, LogEvery = 1 }, dir, _ => { }, progress);
         return trainer.Run();
@@ -82,6 +82,24 @@ public sealed class TrainerTests : IDisposable
         var losses = TrainLosses(Path.Combine(_dir, "overfit"));
         Assert.Equal(150, state.Step);
         Assert.True(losses[^1].Loss < 0.02, $"loss {losses[0].Loss} -> {losses[^1].Loss}");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_best_checkpoint_is_the_evaluation_with_the_best_metric_in_its_direction(bool lowerIsBetter)
+    {
+        string dir = Path.Combine(_dir, "best-" + lowerIsBetter);
+        var state = Train(dir, 3, 40, lowerIsBetter: lowerIsBetter);
+        var evaluations = File.ReadLines(Path.Combine(dir, "metrics.jsonl")).Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(e => e.TryGetProperty("best", out _)).ToList();
+        Assert.Equal(8, evaluations.Count);
+        string name = lowerIsBetter ? "loss" : "neg_loss";
+        var metrics = evaluations.Select(e => e.GetProperty(name).GetDouble()).ToList();
+        double best = lowerIsBetter ? metrics.Min() : metrics.Max();
+        Assert.Equal(best, state.BestMetric);
+        Assert.Equal(evaluations[metrics.IndexOf(best)].GetProperty("step").GetInt64(), state.BestStep);
+        Assert.All(evaluations, e => Assert.True(e.GetProperty("best").ValueKind is JsonValueKind.True or JsonValueKind.False));
     }
 
     [Fact]
