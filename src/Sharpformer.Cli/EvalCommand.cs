@@ -21,21 +21,26 @@ internal static class EvalCommand
         var alpha = ModelOptions.Alpha();
         var json = new Option<bool>("--json") { Description = "Print the scores as JSON." };
         var skipBad = new Option<bool>("--skip-bad-lines") { Description = "Skip malformed lines with a warning." };
-        var command = new Command("eval", "Evaluate a model on a test set.") { model, test, beam, alpha, json, skipBad };
+        var errors = new Option<int>("--errors") { Description = "Also list this many wrong outputs (a seeded random sample) with their references." };
+        var command = new Command("eval", "Evaluate a model on a test set.") { model, test, beam, alpha, json, skipBad, errors };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             var loaded = ModelOptions.Load(r.GetValue(model)!);
             var corpus = CorpusSource.FromFile(r.GetValue(test)!.FullName, r.GetValue(skipBad));
             var pairs = corpus.ToList();
             CorpusSource.ReportSkipped(corpus);
-            var (scores, _) = TranslationEvaluator.Evaluate(loaded, pairs, new SearchOptions { BeamSize = r.GetValue(beam), LengthPenaltyAlpha = r.GetValue(alpha) });
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var (scores, outputs) = TranslationEvaluator.Evaluate(loaded, pairs, new SearchOptions { BeamSize = r.GetValue(beam), LengthPenaltyAlpha = r.GetValue(alpha) });
+            double seconds = clock.Elapsed.TotalSeconds;
+            var wrong = TranslationEvaluator.SampleErrors(pairs, outputs, Math.Max(0, r.GetValue(errors)));
             if (r.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     sentences = scores.Sentences, bleu = scores.Bleu.Score, chrf = scores.Chrf.Score, exact_match = scores.ExactMatch,
                     token_accuracy = scores.TokenAccuracy, perplexity = scores.Perplexity, bleu_signature = scores.Bleu.Signature,
-                    wer = scores.Pronunciation?.WordErrorRate, per = scores.Pronunciation?.PhonemeErrorRate,
+                    wer = scores.Pronunciation?.WordErrorRate, per = scores.Pronunciation?.PhonemeErrorRate, seconds,
+                    errors = wrong.Select(e => new { source = e.Source, output = e.Output, references = e.References }),
                 }));
                 return 0;
             }
@@ -52,7 +57,15 @@ internal static class EvalCommand
                 table.AddRow("word error rate", rates.WordErrorRate.ToString("P2", c));
                 table.AddRow("phoneme error rate", rates.PhonemeErrorRate.ToString("P2", c));
             }
+            table.AddRow("time (search + scoring)", $"{seconds.ToString("F1", c)} s");
             AnsiConsole.Write(table);
+            if (wrong.Count > 0)
+            {
+                var list = new Table().AddColumns("source", "output", "references");
+                foreach (var (source, output, references) in wrong)
+                    list.AddRow(Markup.Escape(source), Markup.Escape(output), Markup.Escape(string.Join(" | ", references)));
+                AnsiConsole.Write(list);
+            }
             return 0;
         }));
         return command;

@@ -37,6 +37,22 @@ public static class TranslationEvaluator
         return (scores, outputs);
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> wrong outputs of <see cref="Evaluate"/> (an output matching none of its source's
+    /// targets), a random sample chosen by <paramref name="seed"/>, listed in corpus order with the references.
+    /// </summary>
+    public static IReadOnlyList<(string Source, string Output, IReadOnlyList<string> References)> SampleErrors(
+        IReadOnlyList<SentencePair> pairs, IReadOnlyList<Translation> outputs, int count, ulong seed = 1)
+    {
+        var groups = SourceGroup.Of(pairs);
+        if (groups.Count != outputs.Count)
+            throw new ArgumentException($"Got {outputs.Count} outputs for {groups.Count} distinct sources.", nameof(outputs));
+        var wrong = Enumerable.Range(0, groups.Count)
+            .Where(i => !groups[i].Targets.Any(t => string.Equals(t.Trim(), outputs[i].Text.Trim(), StringComparison.Ordinal))).ToArray();
+        new Rng(seed).Shuffle<int>(wrong);
+        return wrong.Take(count).Order().Select(i => (groups[i].Source, outputs[i].Text, groups[i].Targets)).ToList();
+    }
+
     /// <summary>Token accuracy and mean negative log-likelihood of the targets under teacher forcing (pairs longer than the model are left out).</summary>
     private static (double TokenAccuracy, double MeanNll) TeacherForced(TranslationModel model, IReadOnlyList<SentencePair> pairs)
     {

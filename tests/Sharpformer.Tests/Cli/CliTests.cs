@@ -138,11 +138,14 @@ public sealed class CliTests
 
         string test = Path.Combine(dir.Path, "test.tsv");
         File.WriteAllText(test, "cat\tK AE T\ncat\tK AA T\ndog\tD AO G\n");
-        var (ecode, json, eerr) = SharpformerProcess.Run(null, "eval", "--model", run, "--test", test, "--json");
+        var (ecode, json, eerr) = SharpformerProcess.Run(null, "eval", "--model", run, "--test", test, "--json", "--errors", "5");
         Assert.True(ecode == 0, eerr);
         using var scores = System.Text.Json.JsonDocument.Parse(json);
         Assert.Equal(2, scores.RootElement.GetProperty("sentences").GetInt32());
         Assert.InRange(scores.RootElement.GetProperty("wer").GetDouble(), 0, 1);
         Assert.InRange(scores.RootElement.GetProperty("per").GetDouble(), 0, 10);
+        var errors = scores.RootElement.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal(scores.RootElement.GetProperty("wer").GetDouble() * 2, errors.Count, 9); // every wrong word is listed (5 > 2)
+        Assert.All(errors, e => Assert.Contains(e.GetProperty("source").GetString(), new[] { "cat", "dog" }));
     }
 }
