@@ -11,7 +11,7 @@ public static class ExperimentSuite
 {
     /// <summary>The experiments in report order.</summary>
     public static IReadOnlyList<IExperiment> All { get; } =
-        [new ParallelismExperiment(), new ComplexityExperiment()];
+        [new ParallelismExperiment(), new DistanceExperiment(), new ComplexityExperiment(), new RescueExperiment()];
 
     /// <summary>Valid names for <see cref="Get"/>.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(e => e.Name)];
