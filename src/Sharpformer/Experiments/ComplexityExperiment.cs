@@ -61,7 +61,7 @@ public sealed class ComplexityExperiment : IExperiment
         md.Append($"n sweep at d = {fixedD}, d sweep at n = {fixedN}. Slopes are least-squares fits of log time against log n (or d) over the ");
         md.Append("upper half of each sweep (the points named in the table), where fixed per-call overheads matter least. ");
         md.Append("Raw rows: [complexity.csv](complexity.csv); fits: [complexity_fit.csv](complexity_fit.csv).\n\n");
-        foreach (var (sweep, label, fixedText) in new[] { ("n", "sequence length n (tokens)", $"d = {fixedD}"), ("d", "model width d", $"n = {fixedN}") })
+        foreach (var (sweep, label, fixedText) in new[] { ("n", "sequence length n (tokens)", $"d = {fixedD}"), ("d", "model width d (features)", $"n = {fixedN}") })
             md.Append(context.Figure($"complexity_{sweep}.svg", new LineChart
             {
                 Title = $"Forward time against {sweep} ({fixedText}, 1 thread)", XLabel = label, YLabel = "forward time (ms)", LogX = true, LogY = true,
