@@ -37,6 +37,9 @@ public sealed class ParallelismExperiment : IExperiment
         var rng = new Rng(context.Seed);
         var layers = new[] { SequenceLayer.Lstm(DModel, rng), SequenceLayer.Gru(DModel, rng), SequenceLayer.TransformerEncoder(DModel, Heads, DFf, rng) };
         var table = new CsvTable(Columns);
+        foreach (int t in threads)                  // tier the JIT up on every path before anything is timed
+            using (KernelThreads.Use(t))
+                foreach (var layer in layers) WallClock.MedianMilliseconds(() => Step(layer, lengths[0], rng), warmup: 3, repeats: 1);
         foreach (var layer in layers)
             foreach (int n in lengths)
             {
@@ -121,12 +124,12 @@ public sealed class ParallelismExperiment : IExperiment
             }));
         md.Append('\n').Append(summary.ToMarkdown(headers: ["layer", "n", "ms, 1 thread", $"ms, {all} threads", "speed-up (×)", "sequential depth"]));
         md.Append('\n');
-        md.Append(TorchParagraph(torch, table, all));
+        md.Append(TorchParagraph(torch, table));
         md.Append(Findings(table, summary, archs, all));
         return md.ToString();
     }
 
-    private static string TorchParagraph(CsvTable? torch, CsvTable ours, int all)
+    private static string TorchParagraph(CsvTable? torch, CsvTable ours)
     {
         if (torch is null)
             return "PyTorch was not run for this report (`tools/experiments/parallelism_torch.sh` writes the CSV that " +
@@ -134,7 +137,7 @@ public sealed class ParallelismExperiment : IExperiment
         var md = new StringBuilder("PyTorch on the OpenMP OpenBLAS (`tools/experiments/parallelism_torch.sh`, dashed lines; raw rows ");
         md.Append("[parallelism_torch.csv](parallelism_torch.csv)) against Sharpformer on the same workload:\n\n");
         md.Append("| layer | n | threads | Sharpformer ms | PyTorch ms |\n|---|---|---|---|---|\n");
-        foreach (var r in ours.Rows.Where(r => ours.Get(r, "threads") == all.ToString(CultureInfo.InvariantCulture)))
+        foreach (var r in ours.Rows.OrderBy(r => ours.Number(r, "threads")))
         {
             var match = torch.Rows.FirstOrDefault(t => torch.Get(t, "arch") == ours.Get(r, "arch") && torch.Get(t, "length") == ours.Get(r, "length")
                 && torch.Get(t, "threads") == ours.Get(r, "threads"));
