@@ -48,7 +48,7 @@ public sealed class ParallelismExperiment : IExperiment
                 {
                     double ms;
                     using (KernelThreads.Use(t))
-                        ms = WallClock.MedianMilliseconds(() => Step(layer, n, rng), warmup: 1, repeats: context.Quick ? 1 : n <= 128 ? 5 : 3);
+                        ms = WallClock.MedianMilliseconds(() => Step(layer, n, rng), warmup: 1, repeats: context.Quick ? 1 : n <= 128 ? 7 : 5);
                     table.Add(Batch, DModel, n, layer.Name, t, ms, depth);
                     context.Log($"parallelism: {layer.Name} n={n} threads={t}: {ms:F1} ms, depth {depth}");
                 }
@@ -101,7 +101,7 @@ public sealed class ParallelismExperiment : IExperiment
 
         var md = new StringBuilder();
         md.Append($"Forward+backward of one layer (loss = mean of its outputs) at batch {Batch}, d_model {DModel} (encoder layer: {Heads} heads, d_ff {DFf}, ");
-        md.Append("post-norm, no dropout), random inputs; median of 3-5 timed runs after a warm-up, on 1 thread and on all ");
+        md.Append("post-norm, no dropout), random inputs; median of 5-7 timed runs after a warm-up, on 1 thread and on all ");
         md.Append($"{all} cores (`KernelThreads`). The sequential depth is the longest chain of dependent operations in the autograd graph ");
         md.Append("of the loss (`GraphDepth.Of`), counted on the graph each layer really recorded. Raw rows: [parallelism.csv](parallelism.csv); ");
         md.Append("speed-ups: [parallelism_summary.csv](parallelism_summary.csv).\n\n");
