@@ -35,8 +35,8 @@ public sealed class DistanceExperiment : IExperiment
         int testPerK = quick ? 40 : 200, gradientsPerK = quick ? 8 : 40;
         var recipe = Recipe(quick, context.Seed);
         var task = new AgreementTask(ks);
-        var train = Pairs(task, TaskSplit.Train, quick ? 3000 : 30000, context.Seed);
-        var dev = Pairs(task, TaskSplit.Dev, quick ? 100 : 400, context.Seed);
+        var train = ExperimentTraining.Pairs(task, TaskSplit.Train, quick ? 3000 : 30000, context.Seed);
+        var dev = ExperimentTraining.Pairs(task, TaskSplit.Dev, quick ? 100 : 400, context.Seed);
         var (source, target) = TranslationTraining.BuildTokenizers(recipe, train);
 
         var models = new CsvTable("arch", "parameters", "d_model_or_hidden", "steps", "train_seconds");
@@ -48,7 +48,7 @@ public sealed class DistanceExperiment : IExperiment
             models.Add(arch, parameters, arch == "transformer" ? archRecipe.Model.DModel : archRecipe.Recurrent.HiddenSize, state.Step, state.ElapsedSeconds);
             foreach (int k in ks)
             {
-                var test = Pairs(new AgreementTask(k), TaskSplit.Test, testPerK, context.Seed);
+                var test = ExperimentTraining.Pairs(new AgreementTask(k), TaskSplit.Test, testPerK, context.Seed);
                 double accuracy = Accuracy(model, test);
                 double norm = test.Take(gradientsPerK).Average(p => SubjectGradientNorm(model, p));
                 results.Add(arch, k, test.Count, accuracy, Math.Min(gradientsPerK, test.Count), norm);
@@ -84,8 +84,6 @@ public sealed class DistanceExperiment : IExperiment
         Seed = seed,
     };
 
-    private static List<SentencePair> Pairs(ITask task, TaskSplit split, int count, ulong seed) =>
-        [.. task.Generate(split, count, seed).Select(p => new SentencePair(p.Source, p.Target))];
 
     /// <summary>Share of test sentences whose first decoded token (greedy, teacher-forced from &lt;s&gt;) is the right verb.</summary>
     private static double Accuracy(TranslationModel model, IReadOnlyList<SentencePair> test)
@@ -148,7 +146,8 @@ public sealed class DistanceExperiment : IExperiment
             }));
         md.Append('\n').Append(results.ToMarkdown(headers: ["architecture", "k", "test sentences", "accuracy", "sentences for gradient", "mean gradient norm"]));
         md.Append($"\nThe gradient norm is ‖∂ logit(correct verb) / ∂ e(subject)‖₂ in the trained model (eval mode), averaged over the first {gradientsPerK} ");
-        md.Append("test sentences per k: how strongly the output still depends on the subject's embedding k words later. 0.5 accuracy is chance.\n\n");
+        md.Append("test sentences per k: how strongly the output still depends on the subject's embedding k words later (0 means it fell below ");
+        md.Append("float32's smallest number — it vanished; such points are left out of the log-scale figure). 0.5 accuracy is chance.\n\n");
         md.Append(Findings(results, ks));
         return md.ToString();
     }

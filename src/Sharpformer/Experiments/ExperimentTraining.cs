@@ -1,5 +1,6 @@
 using Sharpformer.Data;
 using Sharpformer.IO;
+using Sharpformer.Tasks;
 using Sharpformer.Training;
 
 namespace Sharpformer.Experiments;
@@ -29,6 +30,10 @@ public static class ExperimentTraining
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>A split of a built-in task as sentence pairs (deterministic for the seed).</summary>
+    public static List<SentencePair> Pairs(ITask task, TaskSplit split, int count, ulong seed) =>
+        [.. task.Generate(split, count, seed).Select(p => new SentencePair(p.Source, p.Target))];
 
     /// <summary>Reports dev evaluations synchronously (a <see cref="Progress{T}"/> would post them to the thread pool).</summary>
     private sealed class Progress(string label, Action<string> log) : IProgress<TrainingProgress>

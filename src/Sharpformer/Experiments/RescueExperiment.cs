@@ -1,5 +1,4 @@
 using System.Text;
-using Sharpformer.Data;
 using Sharpformer.Decoding;
 using Sharpformer.Reports;
 using Sharpformer.Tasks;
@@ -26,9 +25,9 @@ public sealed class RescueExperiment : IExperiment
         bool quick = context.Quick;
         var recipe = Recipe(quick, context.Seed);
         var task = new RescueTask();
-        var train = Pairs(task, TaskSplit.Train, quick ? 2000 : 20000, context.Seed);
-        var dev = Pairs(task, TaskSplit.Dev, quick ? 50 : 300, context.Seed);
-        var test = Pairs(task, TaskSplit.Test, quick ? 30 : 300, context.Seed);
+        var train = ExperimentTraining.Pairs(task, TaskSplit.Train, quick ? 2000 : 20000, context.Seed);
+        var dev = ExperimentTraining.Pairs(task, TaskSplit.Dev, quick ? 50 : 300, context.Seed);
+        var test = ExperimentTraining.Pairs(task, TaskSplit.Test, quick ? 30 : 300, context.Seed);
         var example = RescueTask.Render(RescueTask.MotivatingExample);
         var greedy = new SearchOptions { BeamSize = 1 };
 
@@ -92,7 +91,4 @@ public sealed class RescueExperiment : IExperiment
             Seed = seed,
         };
     }
-
-    private static List<SentencePair> Pairs(ITask task, TaskSplit split, int count, ulong seed) =>
-        [.. task.Generate(split, count, seed).Select(p => new SentencePair(p.Source, p.Target))];
 }
