@@ -46,8 +46,8 @@ public sealed class CsvTable
     public double Number(string[] row, string column) => double.Parse(Get(row, column), CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The invariant text of a cell: floating-point numbers to about four significant digits (at most four decimals),
-    /// integers and strings as they are.
+    /// The invariant text of a cell: floating-point numbers to about four significant digits (below 0.001 in scientific
+    /// notation, so a vanishing gradient is not printed as 0), integers and strings as they are.
     /// </summary>
     public static string Cell(object value) => value switch
     {
@@ -98,7 +98,7 @@ public sealed class CsvTable
     private static string Round(double value)
     {
         double a = Math.Abs(value);
-        string format = a >= 100 ? "0.#" : a >= 10 ? "0.##" : a >= 1 ? "0.###" : "0.####";
+        string format = a >= 100 ? "0.#" : a >= 10 ? "0.##" : a >= 1 ? "0.###" : a >= 1e-3 || a == 0 ? "0.####" : "0.###E+0";
         return value.ToString(format, CultureInfo.InvariantCulture);
     }
 

@@ -85,7 +85,7 @@ public sealed class RescueExperiment : IExperiment
             LearningRate = 3e-3f,
             WarmupSteps = quick ? 5 : 150,
             Steps = quick ? 100 : 1800,
-            MaxMinutes = quick ? 0.15 : 2.5,
+            MaxMinutes = quick ? 0.15 : 3.0,
             EvalEvery = quick ? 30 : 300,
             DevDecodeLimit = quick ? 20 : 100,
             Seed = seed,

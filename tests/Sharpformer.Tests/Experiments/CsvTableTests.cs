@@ -17,6 +17,7 @@ public sealed class CsvTableTests
         Assert.Equal(table.Columns, back.Columns);
         Assert.Equal(table.Rows, back.Rows);
         Assert.Equal("12.35", back.Get(back.Rows[0], "ms"));
+        Assert.Equal("1.235E-4", back.Get(back.Rows[1], "ms"));
         Assert.Contains("| lstm, 1 layer | 16 | 12.35 |", table.ToMarkdown());
     }
 
