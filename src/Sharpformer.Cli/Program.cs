@@ -13,6 +13,7 @@ var root = new RootCommand("Sharpformer: build, train, run and explain sequence 
     EvalCommand.Create(),
     AttentionCommand.Create(),
     ImportTorchCommand.Create(),
+    ExperimentCommand.Create(),
     bench,
 };
 var parse = root.Parse(args);

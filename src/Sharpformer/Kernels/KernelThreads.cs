@@ -50,6 +50,17 @@ public static unsafe class KernelThreads
     }
 
     /// <summary>
+    /// Sets the thread count to <paramref name="threads"/> until the returned scope is disposed, then restores the
+    /// previous count: <c>using (KernelThreads.Use(1)) { ... }</c> times a serial run inside a multi-threaded program.
+    /// </summary>
+    public static IDisposable Use(int threads)
+    {
+        var scope = new CountScope(count);
+        SetCount(threads);
+        return scope;
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/> for every index in [0, <paramref name="itemCount"/>) on the calling thread and the
     /// workers, returning when all items are done; the first exception thrown by an item is rethrown here.
     /// Nested calls, and calls made while another thread's loop is running, run serially on the calling thread.
@@ -232,6 +243,11 @@ public static unsafe class KernelThreads
             Interlocked.Decrement(ref sleeping);
             deadline = Stopwatch.GetTimestamp() + SpinTicks;
         }
+    }
+
+    private sealed class CountScope(int previous) : IDisposable
+    {
+        public void Dispose() => SetCount(previous);
     }
 
     private static int DefaultCount()

@@ -1,9 +1,13 @@
 namespace Sharpformer.Tasks;
 
-/// <summary>The registry of built-in tasks by name (copy, reverse, sort, rescue, g2p), with default settings.</summary>
+/// <summary>The registry of built-in tasks by name (copy, reverse, sort, rescue, agreement, g2p), with default settings.</summary>
 public static class BuiltinTasks
 {
-    private static readonly ITask[] All = [DigitSequenceTask.Copy(), DigitSequenceTask.Reverse(), DigitSequenceTask.Sort(), new RescueTask(), new GraphemeToPhonemeTask()];
+    private static readonly ITask[] All =
+    [
+        DigitSequenceTask.Copy(), DigitSequenceTask.Reverse(), DigitSequenceTask.Sort(), new RescueTask(),
+        new AgreementTask(AgreementTask.DefaultDistances), new GraphemeToPhonemeTask(),
+    ];
 
     /// <summary>The valid task names.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(t => t.Name)];

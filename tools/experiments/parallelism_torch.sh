@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The PyTorch side of `sharpformer experiment parallelism`: runs parallelism_torch.py on Debian's python3-torch with the
+# OpenMP OpenBLAS (OMP_WAIT_POLICY=passive), on 1 thread and on every core, into one CSV that the experiment plots
+# beside its own curves:
+#
+#   tools/experiments/parallelism_torch.sh /tmp/parallelism_torch.csv
+#   sharpformer experiment parallelism --torch-csv /tmp/parallelism_torch.csv --out docs/experiments
+#
+# Usage: parallelism_torch.sh OUT.csv [THREADS...]   (default threads: 1 and the number of cores)
+# Environment: LENGTHS="16,32,..." to change the sequence lengths. Installs nothing; says what is missing.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+python=/usr/bin/python3   # Debian's interpreter, whose torch links the system BLAS
+if [ "$#" -lt 1 ]; then
+    echo "usage: $0 OUT.csv [THREADS...]" >&2
+    exit 2
+fi
+out="$1"
+shift
+if [ "$#" -gt 0 ]; then threads=("$@"); else threads=(1 "$(nproc)"); fi
+
+if [ ! -x "$python" ] || ! "$python" -c 'import torch' 2>/dev/null; then
+    echo "error: Debian's PyTorch is missing: apt-get install -y python3-torch" >&2
+    exit 1
+fi
+blas="$(dpkg -L libopenblas0-openmp 2>/dev/null | grep '/libblas\.so\.3$' | head -n 1 || true)"
+if [ -z "$blas" ]; then
+    echo "error: the OpenMP build of OpenBLAS is missing: apt-get install -y libopenblas0-openmp" >&2
+    exit 1
+fi
+blas_dir="$(dirname "$blas")"
+
+rm -f "$out"
+for n in "${threads[@]}"; do
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$n" OMP_WAIT_POLICY=passive LD_LIBRARY_PATH="$blas_dir" \
+        "$python" "$here/parallelism_torch.py" --threads "$n" --blas-dir "$blas_dir" --out "$out" ${LENGTHS:+--lengths "$LENGTHS"}
+done
+echo "wrote $out" >&2
