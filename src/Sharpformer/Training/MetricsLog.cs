@@ -25,6 +25,39 @@ public sealed class MetricsLog(string path)
         File.AppendAllText(Path, line.ToString(), Encoding.UTF8);
     }
 
+    /// <summary>
+    /// Reads the numeric fields of every record of a <c>metrics.jsonl</c> file (booleans as 0/1, nulls and strings left
+    /// out); a line that is not a JSON object is an error naming the file and line.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Read(string path)
+    {
+        var records = new List<IReadOnlyDictionary<string, double>>();
+        int number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(line);
+                var record = new Dictionary<string, double>();
+                foreach (var field in document.RootElement.EnumerateObject())
+                    switch (field.Value.ValueKind)
+                    {
+                        case System.Text.Json.JsonValueKind.Number: record[field.Name] = field.Value.GetDouble(); break;
+                        case System.Text.Json.JsonValueKind.True: record[field.Name] = 1; break;
+                        case System.Text.Json.JsonValueKind.False: record[field.Name] = 0; break;
+                    }
+                records.Add(record);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                throw new InvalidDataException($"{path}, line {number}: not a metrics record ({e.Message})");
+            }
+        }
+        return records;
+    }
+
     private static string Format(object? value) => value switch
     {
         null => "null",

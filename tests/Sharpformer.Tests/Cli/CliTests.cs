@@ -127,6 +127,17 @@ public sealed class CliTests
         Assert.Contains("\"task\": \"g2p\"", recipe);
         Assert.Contains("\"target_tokenizer\": \"word\"", recipe);
 
+        string svg = Path.Combine(dir.Path, "curve.svg");
+        var (pcode, _, perr) = SharpformerProcess.Run(null, "plot", $"tiny={run}", "--y", "dev_wer", "--x", "minutes", "--out", svg);
+        Assert.True(pcode == 0, perr);
+        var chart = System.Xml.Linq.XDocument.Load(svg).ToString();
+        Assert.Contains("dev_wer", chart);
+        Assert.Contains("wall-clock time (minutes)", chart);
+        Assert.Contains(">tiny<", chart);
+        var (missing, _, merr) = SharpformerProcess.Run(null, "plot", run, "--y", "dev_bleu", "--out", svg);
+        Assert.Equal(1, missing);
+        Assert.Contains("no record has the field 'dev_bleu'", merr);
+
         var (tcode, transcriptions, terr) = SharpformerProcess.Run("Cat\nnaïve\n\n", "translate", "--model", run, "--beam", "2");
         Assert.True(tcode == 0, terr);
         var lines = transcriptions.Split('\n');
