@@ -12,6 +12,7 @@ var root = new RootCommand("Sharpformer: build, train, run and explain sequence 
     TranslateCommand.Create(),
     EvalCommand.Create(),
     AttentionCommand.Create(),
+    ServeCommand.Create(),
     ImportTorchCommand.Create(),
     bench,
 };
