@@ -127,22 +127,30 @@ internal sealed class DecodingWorker : IDisposable
     // Fails a job whose text is longer than the model accepts, so that it cannot fail the batch it would join.
     private bool CheckLengths(TranslateJob job)
     {
+        var error = LengthError(job.Texts);
+        if (error is not null) job.Fail(error);
+        return error is null;
+    }
+
+    private ApiException? LengthError(IReadOnlyList<string> texts)
+    {
         int limit = _model.Config.MaxLength - 1;
-        for (int i = 0; i < job.Texts.Count; i++)
+        for (int i = 0; i < texts.Count; i++)
         {
-            int tokens = _model.SourceTokenizer.Encode(job.Texts[i]).Length;
+            int tokens = _model.SourceTokenizer.Encode(texts[i]).Length;
             if (tokens > limit)
-            {
-                string which = job.Texts.Count == 1 ? "\"text\"" : $"\"texts\"[{i}]";
-                job.Fail(new ApiException(413, $"{which} is {tokens} tokens long; the model accepts at most {limit}."));
-                return false;
-            }
+                return new ApiException(413, $"{(texts.Count == 1 ? "\"text\"" : $"\"texts\"[{i}]")} is {tokens} tokens long; the model accepts at most {limit}.");
         }
-        return true;
+        return null;
     }
 
     private void Extract(AttentionJob job)
     {
+        if (LengthError([job.Text]) is { } error)
+        {
+            job.Fail(error);
+            return;
+        }
         try
         {
             job.Complete(AttentionExtraction.Extract(_model, job.Text, new SearchOptions { BeamSize = job.Beam }));
