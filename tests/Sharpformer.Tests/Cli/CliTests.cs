@@ -18,7 +18,7 @@ public sealed class CliTests
     {
         var (code, stdout, _) = SharpformerProcess.Run(null, "--help");
         Assert.Equal(0, code);
-        foreach (var command in new[] { "demo", "train", "translate", "eval", "attention", "import-torch", "bench" })
+        foreach (var command in new[] { "demo", "train", "translate", "eval", "attention", "serve", "import-torch", "bench" })
             Assert.Contains(command, stdout);
     }
 
@@ -29,6 +29,16 @@ public sealed class CliTests
         Assert.Equal(1, code);
         Assert.Contains("/no/such/model", stderr);
         Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void Serve_with_a_missing_model_does_not_start_and_exits_1_with_one_line()
+    {
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "serve", "--model", "/no/such/model", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("error: cannot load model from /no/such/model", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
     }
 
     [Fact]
