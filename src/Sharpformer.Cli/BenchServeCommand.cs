@@ -16,10 +16,10 @@ internal static class BenchServeCommand
     public static Command Create()
     {
         var model = ModelOptions.Model();
-        var clients = Positive("--clients", "Concurrent clients, each sending its next request when answered.", 50);
-        var requests = Positive("--requests", "Requests in total.", 500);
+        var clients = ModelOptions.Positive("--clients", "Concurrent clients, each sending its next request when answered.", 50);
+        var requests = ModelOptions.Positive("--requests", "Requests in total.", 500);
         var beam = ModelOptions.Beam();
-        var maxBatch = Positive("--max-batch", "Most sentences the server decodes together.", new ServeOptions().MaxBatch);
+        var maxBatch = ModelOptions.Positive("--max-batch", "Most sentences the server decodes together.", new ServeOptions().MaxBatch);
         var input = new Option<FileInfo?>("--input") { Description = "Texts to send, one per line (default: held-out rescue reports)." };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
         var command = new Command("serve", "Measure the latency and throughput of `serve` under concurrent clients.") { model, clients, requests, beam, maxBatch, input, json };
@@ -49,11 +49,4 @@ internal static class BenchServeCommand
     private static string Describe(LoadResult r, int beam) => string.Format(CultureInfo.InvariantCulture,
         "POST /api/translate, {0} clients, {1} requests, beam {2}: p50 {3:F0} ms, p99 {4:F0} ms, mean {5:F0} ms, {6:F1} requests/s, mean batch {7:F1} sentences, {8} failed.",
         r.Clients, r.Requests, beam, r.P50Ms, r.P99Ms, r.MeanMs, r.RequestsPerSecond, r.MeanBatch, r.Failures);
-
-    private static Option<int> Positive(string name, string description, int defaultValue)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{name} must be at least 1."); });
-        return option;
-    }
 }

@@ -14,8 +14,8 @@ internal static class ServeCommand
     {
         var model = ModelOptions.Model();
         var urls = new Option<string>("--urls") { Description = "Address to listen on (loopback by default).", DefaultValueFactory = _ => new ServeOptions().Url };
-        var maxBatch = new Option<int>("--max-batch") { Description = "Most sentences decoded together.", DefaultValueFactory = _ => new ServeOptions().MaxBatch };
-        var maxInput = new Option<int>("--max-input-chars") { Description = "Longest input text in characters (longer gets 413).", DefaultValueFactory = _ => new ServeOptions().MaxInputChars };
+        var maxBatch = ModelOptions.Positive("--max-batch", "Most sentences decoded together.", new ServeOptions().MaxBatch);
+        var maxInput = ModelOptions.Positive("--max-input-chars", "Longest input text in characters (longer gets 413).", new ServeOptions().MaxInputChars);
         var command = new Command("serve", "Serve a model over HTTP: a translation and attention API and an attention explorer page.") { model, urls, maxBatch, maxInput };
         command.SetAction(r => CommandErrors.Run(() =>
         {

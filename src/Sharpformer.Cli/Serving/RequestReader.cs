@@ -14,6 +14,7 @@ internal sealed class RequestReader(ServeOptions options)
     public async Task<(IReadOnlyList<string> Texts, int Beam)> TranslateAsync(HttpRequest request)
     {
         var body = await ReadAsync<TranslateRequest>(request);
+        if (body is { Text: not null, Texts: not null }) throw new ApiException(400, "Give \"text\" or \"texts\", not both.");
         IReadOnlyList<string> texts = body.Text is not null ? [body.Text]
             : body.Texts ?? throw new ApiException(400, "\"text\" or \"texts\" is required.");
         if (texts.Count == 0) throw new ApiException(400, "\"texts\" must not be empty.");

@@ -32,16 +32,6 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void Serve_with_a_missing_model_does_not_start_and_exits_1_with_one_line()
-    {
-        var (code, stdout, stderr) = SharpformerProcess.Run(null, "serve", "--model", "/no/such/model", "--urls", "http://127.0.0.1:0");
-        Assert.Equal(1, code);
-        Assert.Equal("", stdout);
-        Assert.StartsWith("error: cannot load model from /no/such/model", stderr);
-        Assert.Single(stderr.Trim().Split('\n'));
-    }
-
-    [Fact]
     public void A_corrupt_model_file_is_named_and_exits_1()
     {
         using var dir = new TemporaryDirectory();

@@ -80,6 +80,7 @@ public sealed class TranslationServerTests(ServedModel served) : IClassFixture<S
     [InlineData("[1, 2]", "must be a JSON object")]
     [InlineData("{\"text\": 5}", "\"text\" has the wrong type")]
     [InlineData("{\"texts\": []}", "\"texts\" must not be empty")]
+    [InlineData("{\"text\": \"a\", \"texts\": [\"b\"]}", "not both")]
     [InlineData("{\"text\": \"a\", \"beam\": 0}", "\"beam\" must be at least 1")]
     [InlineData("{\"text\": \"a\", \"beam\": 99}", "\"beam\" must be at most")]
     public async Task A_bad_translate_request_is_400_naming_the_field(string body, string message)
