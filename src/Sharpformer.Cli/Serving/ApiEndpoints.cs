@@ -38,7 +38,7 @@ internal static class ApiEndpoints
             context.Response.ContentType = "text/html; charset=utf-8";
             await context.Response.Body.WriteAsync(Page.Value, context.RequestAborted);
         });
-        app.MapGet("/healthz", context => WriteJsonAsync(context, new HealthResponse("ok", worker.DroppedRequests)));
+        app.MapGet("/healthz", context => WriteJsonAsync(context, new HealthResponse("ok", worker.Queued, worker.DroppedRequests)));
         app.MapGet("/api/model", context => WriteJsonAsync(context, info));
         app.MapPost("/api/translate", async context =>
         {

@@ -36,8 +36,8 @@ internal sealed record AttentionResponse(string Translation, AttentionTokens Tok
 internal sealed record ModelResponse(string Kind, JsonElement Config, long Parameters, int SourceVocab, int TargetVocab, int MaxLength,
     int MaxBatch, int MaxInputChars, int MaxBeam);
 
-/// <summary>Answer of <c>GET /healthz</c>.</summary>
-internal sealed record HealthResponse(string Status, long DroppedRequests);
+/// <summary>Answer of <c>GET /healthz</c>: "ok", the requests waiting, and those dropped because their client went away.</summary>
+internal sealed record HealthResponse(string Status, int Queued, long DroppedRequests);
 
 /// <summary>Body of every error answer.</summary>
 internal sealed record ErrorResponse(string Error);

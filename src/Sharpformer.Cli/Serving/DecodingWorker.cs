@@ -21,9 +21,10 @@ internal sealed class DecodingWorker : IDisposable
     private readonly TranslationModel _model;
     private readonly int _maxBatch;
     private readonly TimeSpan _window;
-    private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>();
     private readonly Thread _thread;
     private long _dropped;
+    private int _waiting;
 
     /// <summary>Starts the worker thread for <paramref name="model"/>.</summary>
     public DecodingWorker(TranslationModel model, int maxBatch, TimeSpan window)
@@ -35,16 +36,19 @@ internal sealed class DecodingWorker : IDisposable
         _thread.Start();
     }
 
+    /// <summary>Requests waiting for the worker, not counting those cancelled meanwhile.</summary>
+    public int Queued => Volatile.Read(ref _waiting);
+
     /// <summary>Requests cancelled while they waited, never decoded.</summary>
     public long DroppedRequests => Interlocked.Read(ref _dropped);
 
     /// <summary>Translates <paramref name="texts"/> with beam size <paramref name="beam"/>, batched with other waiting requests.</summary>
     public Task<BatchedTranslations> TranslateAsync(IReadOnlyList<string> texts, int beam, CancellationToken cancel) =>
-        Enqueue(new TranslateJob(texts, beam, cancel));
+        Enqueue(new TranslateJob(texts, beam, cancel, Cancelled));
 
     /// <summary>Translates <paramref name="text"/> and records every attention distribution (see <see cref="AttentionExtraction"/>).</summary>
     public Task<(string Translation, IReadOnlyList<AttentionGroup> Groups)> AttentionAsync(string text, int beam, CancellationToken cancel) =>
-        Enqueue(new AttentionJob(text, beam, cancel));
+        Enqueue(new AttentionJob(text, beam, cancel, Cancelled));
 
     /// <summary>Stops taking requests; the worker finishes those already queued and exits.</summary>
     public void Dispose()
@@ -55,16 +59,24 @@ internal sealed class DecodingWorker : IDisposable
 
     private Task<T> Enqueue<T>(Job<T> job)
     {
-        if (!_queue.Writer.TryWrite(job)) job.Fail(new ObjectDisposedException(nameof(DecodingWorker), "The server is shutting down."));
+        Interlocked.Increment(ref _waiting);
+        if (!_queue.Writer.TryWrite(job) && job.TryClaim())
+        {
+            Interlocked.Decrement(ref _waiting);
+            job.Fail(new ObjectDisposedException(nameof(DecodingWorker), "The server is shutting down."));
+        }
         return job.Result;
     }
+
+    private void Cancelled() => Interlocked.Decrement(ref _waiting);
 
     private void Loop()
     {
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             var batch = Collect();
-            var live = batch.Where(j => !j.Result.IsCompleted).ToList();
+            var live = batch.Where(j => j.TryClaim()).ToList();
+            Interlocked.Add(ref _waiting, -live.Count);
             Interlocked.Add(ref _dropped, batch.Count - live.Count);
             foreach (var group in live.OfType<TranslateJob>().GroupBy(j => j.Beam))
                 Decode(group.ToList());
@@ -167,23 +179,31 @@ internal sealed class DecodingWorker : IDisposable
 
     private abstract class Job
     {
+        private int _claimed;
+
         public abstract int Sentences { get; }
 
-        public abstract Task Result { get; }
+        // True for whichever claims the job first: the worker about to decode it, or its cancellation.
+        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
     }
 
-    // A queued request: its answer, completed by the worker or cancelled by the caller's token (which frees it at once).
+    // A queued request: its answer, completed by the worker, or cancelled by the caller's token while it still waits.
     private abstract class Job<T> : Job
     {
         private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly CancellationTokenRegistration _registration;
 
-        protected Job(CancellationToken cancel) =>
-            _registration = cancel.Register(() => _answer.TrySetCanceled(cancel));
+        protected Job(CancellationToken cancel, Action cancelled) =>
+            _registration = cancel.Register(() =>
+            {
+                if (!TryClaim()) return;
+                _answer.TrySetCanceled(cancel);
+                cancelled();
+            });
 
         public long Enqueued { get; } = Stopwatch.GetTimestamp();
 
-        public override Task<T> Result => _answer.Task;
+        public Task<T> Result => _answer.Task;
 
         public void Complete(T value)
         {
@@ -198,7 +218,8 @@ internal sealed class DecodingWorker : IDisposable
         }
     }
 
-    private sealed class TranslateJob(IReadOnlyList<string> texts, int beam, CancellationToken cancel) : Job<BatchedTranslations>(cancel)
+    private sealed class TranslateJob(IReadOnlyList<string> texts, int beam, CancellationToken cancel, Action cancelled)
+        : Job<BatchedTranslations>(cancel, cancelled)
     {
         public IReadOnlyList<string> Texts { get; } = texts;
 
@@ -207,8 +228,8 @@ internal sealed class DecodingWorker : IDisposable
         public override int Sentences => Texts.Count;
     }
 
-    private sealed class AttentionJob(string text, int beam, CancellationToken cancel)
-        : Job<(string Translation, IReadOnlyList<AttentionGroup> Groups)>(cancel)
+    private sealed class AttentionJob(string text, int beam, CancellationToken cancel, Action cancelled)
+        : Job<(string Translation, IReadOnlyList<AttentionGroup> Groups)>(cancel, cancelled)
     {
         public string Text { get; } = text;
 
