@@ -1,5 +1,8 @@
 using Sharpformer.Cli.Serving;
 using Sharpformer.Decoding;
+using Sharpformer.IO;
+using Sharpformer.Models.Recurrent;
+using Sharpformer.Tensors;
 
 namespace Sharpformer.Tests.Cli.Serving;
 
@@ -39,5 +42,28 @@ public sealed class DecodingWorkerTests
         Assert.Equal(1, (await beam).BatchSize);
         Assert.Equal(new Translator(model, new SearchOptions { BeamSize = 3 }).Translate([ServedModel.Texts[0]])[0].Candidates.Count,
             (await beam).Translations[0].Candidates.Count);
+    }
+
+    [Fact]
+    public async Task A_recurrent_model_has_only_encoder_decoder_attention()
+    {
+        var tokenizer = ServedModel.CreateModel().SourceTokenizer;
+        var config = new RecurrentSeq2SeqConfig
+        {
+            Cell = RecurrentCell.Gru, Attention = RecurrentAttention.Bahdanau, EmbeddingDim = 8, HiddenSize = 8, Layers = 1, Dropout = 0f,
+            SourceVocab = tokenizer.VocabSize, TargetVocab = tokenizer.VocabSize, MaxLength = 12,
+        };
+        var network = new RecurrentSeq2Seq(config, new Rng(2));
+        network.Eval();
+        using var worker = new DecodingWorker(new TranslationModel(config, network, tokenizer, tokenizer), 4, TimeSpan.Zero);
+
+        var (translation, groups) = await worker.AttentionAsync(ServedModel.Texts[1], 2, CancellationToken.None);
+        var payload = AttentionPayload.Create(translation, groups, 0);
+
+        Assert.Null(payload.Encoder);
+        Assert.Null(payload.Decoder);
+        var head = Assert.Single(Assert.Single(payload.Cross));
+        Assert.Equal(payload.Tokens.Target.Count, head.Length);
+        Assert.All(head, row => Assert.Equal(ServedModel.Texts[1].Length + 1, row.Length));
     }
 }
