@@ -19,6 +19,14 @@ internal static class ModelOptions
         return beam;
     }
 
+    /// <summary>An integer option that must be at least 1 (a smaller value is a parse error, exit code 2).</summary>
+    public static Option<int> Positive(string name, string description, int defaultValue)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{name} must be at least 1."); });
+        return option;
+    }
+
     /// <summary>--alpha (GNMT length penalty, default 0.6).</summary>
     public static Option<float> Alpha() => new("--alpha") { Description = "Length-penalty exponent (0 = none).", DefaultValueFactory = _ => 0.6f };
 

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Sharpformer.Cli;
 
-var bench = new Command("bench", "Measure the performance of Sharpformer's kernels.")
+var bench = new Command("bench", "Measure the performance of Sharpformer's kernels and server.")
 {
     BenchGemmCommand.Create(),
+    BenchServeCommand.Create(),
 };
 var root = new RootCommand("Sharpformer: build, train, run and explain sequence models in pure C#.")
 {
@@ -13,6 +14,7 @@ var root = new RootCommand("Sharpformer: build, train, run and explain sequence 
     EvalCommand.Create(),
     AttentionCommand.Create(),
     PlotCommand.Create(),
+    ServeCommand.Create(),
     ImportTorchCommand.Create(),
     ExperimentCommand.Create(),
     bench,

@@ -19,7 +19,9 @@ public static class AttentionExtraction
     /// <summary>Returns the translation and the attention groups for the report writer.</summary>
     public static (string Translation, IReadOnlyList<AttentionGroup> Groups) Extract(TranslationModel model, string text, SearchOptions options)
     {
-        var translation = new Translator(model, options).Translate([text])[0];
+        // <bos> and the output are fed back in one pass, so the output is kept one token under the model's maximum length.
+        var search = options with { MaxLength = Math.Min(options.MaxLength, model.Config.MaxLength - 1) };
+        var translation = new Translator(model, search).Translate([text])[0];
         var sourceIds = model.SourceTokenizer.Encode(text);
         if (sourceIds.Length == 0) throw new ArgumentException("The text is empty.", nameof(text));
         var outputIds = translation.Tokens;

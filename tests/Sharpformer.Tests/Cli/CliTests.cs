@@ -18,7 +18,7 @@ public sealed class CliTests
     {
         var (code, stdout, _) = SharpformerProcess.Run(null, "--help");
         Assert.Equal(0, code);
-        foreach (var command in new[] { "demo", "train", "translate", "eval", "attention", "import-torch", "bench" })
+        foreach (var command in new[] { "demo", "train", "translate", "eval", "attention", "serve", "import-torch", "bench" })
             Assert.Contains(command, stdout);
     }
 
