@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Sharpformer.Cli;
 
-var bench = new Command("bench", "Measure the performance of Sharpformer's kernels.")
+var bench = new Command("bench", "Measure the performance of Sharpformer's kernels and training steps.")
 {
     BenchGemmCommand.Create(),
+    BenchTrainCommand.Create(),
 };
 var root = new RootCommand("Sharpformer: build, train, run and explain sequence models in pure C#.")
 {
