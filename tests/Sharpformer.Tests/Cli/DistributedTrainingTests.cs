@@ -19,8 +19,7 @@ public sealed class DistributedTrainingTests
     [Fact]
     public void Two_mpi_processes_end_with_the_parameters_of_one_process_trained_on_the_same_batches()
     {
-        string mpirun = FindOnPath("mpirun")
-            ?? throw new InvalidOperationException("mpirun is not on PATH: install Open MPI (apt-get install openmpi-bin) to run the distributed-training test.");
+        string mpirun = Mpirun();
         using var dir = new TemporaryDirectory();
         string parallel = Path.Combine(dir.Path, "parallel"), single = Path.Combine(dir.Path, "single");
 
@@ -51,6 +50,20 @@ public sealed class DistributedTrainingTests
     }
 
     [Fact]
+    public void A_peer_that_never_joins_ends_the_job_after_the_start_up_timeout_instead_of_hanging()
+    {
+        using var dir = new TemporaryDirectory();
+        // Rank 1 stays alive without ever calling MPI; rank 0 runs sharpformer ($0 "$@" is `dotnet sharpformer.dll ...`).
+        const string rankOneSleeps = "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then exec sleep 120; fi; exec \"$0\" \"$@\"";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, stdout, stderr) = SharpformerProcess.RunLaunched([Mpirun(), "--allow-run-as-root", "--oversubscribe", "-np", "2", "bash", "-c", rankOneSleeps],
+            new Dictionary<string, string>(OneThread) { ["SHARPFORMER_MPI_TIMEOUT"] = "3" }, null, [.. TrainTiny, "--out", dir.Path, "--distributed", "mpi"]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("error: MPI start-up did not complete within 3 s", stdout + stderr);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public void Distributed_training_outside_mpirun_is_a_one_line_error()
     {
         using var dir = new TemporaryDirectory();
@@ -60,7 +73,9 @@ public sealed class DistributedTrainingTests
         Assert.Contains("mpirun", stderr);
     }
 
-    private static string? FindOnPath(string program) =>
+    /// <summary>The mpirun on PATH; its absence fails the test (it does not skip it) with the reason.</summary>
+    private static string Mpirun() =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Select(folder => Path.Combine(folder, program)).FirstOrDefault(File.Exists);
+            .Select(folder => Path.Combine(folder, "mpirun")).FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("mpirun is not on PATH: install Open MPI (apt-get install openmpi-bin) to run the distributed-training tests.");
 }
