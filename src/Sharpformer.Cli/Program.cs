@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Sharpformer.Cli;
 
-var bench = new Command("bench", "Measure the performance of Sharpformer's kernels and server.")
+var bench = new Command("bench", "Measure the performance of Sharpformer's kernels, training steps and server.")
 {
     BenchGemmCommand.Create(),
+    BenchTrainCommand.Create(),
     BenchServeCommand.Create(),
 };
 var root = new RootCommand("Sharpformer: build, train, run and explain sequence models in pure C#.")

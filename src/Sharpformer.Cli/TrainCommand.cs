@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sharpformer.Data;
+using Sharpformer.Distributed;
 using Sharpformer.Tasks;
 using Sharpformer.Training;
 
@@ -48,10 +49,11 @@ internal static class TrainCommand
         var seed = new Option<ulong?>("--seed") { Description = "Random seed." };
         var trainSize = new Option<int?>("--train-size") { Description = "Training pairs of a built-in task (default: 20000 generated, or a data set's whole train split)." };
         var skipBad = new Option<bool>("--skip-bad-lines") { Description = "Skip malformed corpus lines with a warning instead of failing." };
+        var distributed = DistributedOption.Create();
         var command = new Command("train", "Train a sequence-to-sequence model.")
         {
             task, trainFile, devFile, arch, hidden, embedding, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, schedule, lr, dModel, heads, layers, ff,
-            dropout, smoothing, tokenizer, merges, evalEvery, accumulate, clip, metric, seed, trainSize, skipBad,
+            dropout, smoothing, tokenizer, merges, evalEvery, accumulate, clip, metric, seed, trainSize, skipBad, distributed,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -92,7 +94,8 @@ internal static class TrainCommand
                 Metric = r.GetValue(metric) ?? recipe.Metric,
                 Seed = r.GetValue(seed) ?? recipe.Seed,
             };
-            return Run(recipe, taskName, r.GetValue(trainFile), r.GetValue(devFile), r.GetValue(trainSize), r.GetValue(skipBad), r.GetValue(output)!);
+            using var world = DistributedOption.Start(r.GetValue(distributed));
+            return Run(recipe, taskName, r.GetValue(trainFile), r.GetValue(devFile), r.GetValue(trainSize), r.GetValue(skipBad), r.GetValue(output)!, world);
         }));
         return command;
     }
@@ -123,7 +126,8 @@ internal static class TrainCommand
         };
     }
 
-    private static int Run(TrainingRecipe recipe, string? taskName, FileInfo? trainFile, FileInfo? devFile, int? trainSize, bool skipBad, DirectoryInfo output)
+    private static int Run(TrainingRecipe recipe, string? taskName, FileInfo? trainFile, FileInfo? devFile, int? trainSize, bool skipBad, DirectoryInfo output,
+        ICommunicator? world)
     {
         IEnumerable<SentencePair> train;
         IReadOnlyList<SentencePair> dev;
@@ -144,7 +148,12 @@ internal static class TrainCommand
             dev = devCorpus.ToList();
             CorpusSource.ReportSkipped(devCorpus);
         }
-        var (best, state) = TrainingProgressDisplay.Run(progress => TranslationTraining.Run(recipe, train, dev, output.FullName, progress));
+        if (world is { Rank: > 0 })
+        {
+            TranslationTraining.Run(recipe, train, dev, output.FullName, progress: null, world);
+            return 0;
+        }
+        var (best, state) = TrainingProgressDisplay.Run(progress => TranslationTraining.Run(recipe, train, dev, output.FullName, progress, world));
         if (corpus is not null) CorpusSource.ReportSkipped(corpus);
         Console.WriteLine($"Trained {state.Step} steps in {TimeSpan.FromSeconds(state.ElapsedSeconds):hh\\:mm\\:ss}; best dev score {state.BestMetric:F2} at step {state.BestStep}; model in {output.FullName} ({best.Module.ParameterCount:N0} parameters).");
         return 0;

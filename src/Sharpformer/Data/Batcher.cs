@@ -73,6 +73,22 @@ public sealed class Batcher
         return plan.Skip(firstBatch).Select(Collate);
     }
 
+    /// <summary>
+    /// The rows of a batch that process <paramref name="shard"/> of <paramref name="shards"/> trains on in data-parallel
+    /// training: rows shard, shard + shards, shard + 2·shards, ... (every shards-th row, so the length-sorted rows spread
+    /// evenly). The shards of a batch are disjoint and their union is the batch; a shard is empty when the batch has
+    /// fewer rows than there are shards.
+    /// </summary>
+    public static int[] Shard(IReadOnlyList<int> batch, int shard, int shards)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, shards);
+        var rows = new int[Math.Max(0, (batch.Count - shard + shards - 1) / shards)];
+        for (int i = 0; i < rows.Length; i++) rows[i] = batch[shard + i * shards];
+        return rows;
+    }
+
     /// <summary>The padded batch of the examples at <paramref name="indices"/>.</summary>
     public Batch Collate(int[] indices) => Batch.Collate(Examples, indices);
 

@@ -11,10 +11,13 @@ public interface ITrainingTask<TBatch>
     /// <summary>The batches of epoch <paramref name="epoch"/>, always in the same order for the same epoch.</summary>
     IEnumerable<TBatch> Epoch(int epoch);
 
-    /// <summary>The scalar training loss of a batch, recorded for backward.</summary>
+    /// <summary>
+    /// The scalar training loss of a batch, recorded for backward. In data-parallel training it is this process's share:
+    /// the shares of all processes add up to the batch's loss, and a process with nothing to train on returns a constant.
+    /// </summary>
     Tensor Loss(TBatch batch);
 
-    /// <summary>Number of target tokens in a batch (for tokens/s).</summary>
+    /// <summary>Number of target tokens in a (whole) batch, for tokens/s.</summary>
     int TargetTokens(TBatch batch);
 
     /// <summary>Evaluates on the dev set (called in eval mode without gradients).</summary>

@@ -1,3 +1,4 @@
+using Sharpformer.Autograd;
 using Sharpformer.Data;
 using Sharpformer.Decoding;
 using Sharpformer.Metrics;
@@ -29,7 +30,9 @@ public enum TaskMetric
 /// Teacher-forced training of an <see cref="ISeq2SeqModel"/> on token-bucketed batches (the epoch order seeded by
 /// <paramref name="seed"/> + epoch), with label smoothing; dev evaluation reports loss, token accuracy and the task
 /// metric of greedy outputs on up to <paramref name="decodeLimit"/> distinct dev sources (a source paired with several
-/// targets is decoded once and scored against all of them).
+/// targets is decoded once and scored against all of them). In data-parallel training, process <paramref name="shard"/>
+/// of <paramref name="shards"/> trains on its rows of every batch (<see cref="Batcher.Shard"/>), with its loss weighted by
+/// its share of the batch's target tokens, so the shards' losses and gradients add up to those of the whole batch.
 /// </summary>
 public sealed class Seq2SeqTrainingTask(
     ISeq2SeqModel model,
@@ -41,13 +44,23 @@ public sealed class Seq2SeqTrainingTask(
     ulong seed,
     TaskMetric metric = TaskMetric.ExactMatch,
     int decodeLimit = 500,
-    int maxOutputLength = 128) : ITrainingTask<Batch>
+    int maxOutputLength = 128,
+    int shard = 0,
+    int shards = 1) : ITrainingTask<Batch>
 {
     /// <inheritdoc />
     public IEnumerable<Batch> Epoch(int epoch) => train.Epoch(seed * 1_000_003UL + (ulong)epoch);
 
     /// <inheritdoc />
-    public Tensor Loss(Batch batch) => model.Loss(model.Forward(batch.Source, batch.TargetInput), batch.TargetOutput, labelSmoothing);
+    public Tensor Loss(Batch batch)
+    {
+        if (shards == 1) return model.Loss(model.Forward(batch.Source, batch.TargetInput), batch.TargetOutput, labelSmoothing);
+        var rows = Batcher.Shard(batch.ExampleIndices, shard, shards);
+        if (rows.Length == 0) return Tensor.Scalar(0f);
+        var part = train.Collate(rows);
+        var loss = model.Loss(model.Forward(part.Source, part.TargetInput), part.TargetOutput, labelSmoothing);
+        return loss.Mul((float)part.TargetTokens / batch.TargetTokens);
+    }
 
     /// <inheritdoc />
     public int TargetTokens(Batch batch) => batch.TargetTokens;

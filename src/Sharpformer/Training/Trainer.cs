@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Sharpformer.Autograd;
+using Sharpformer.Distributed;
 using Sharpformer.NN;
 using Sharpformer.Tensors;
 
@@ -12,6 +13,13 @@ namespace Sharpformer.Training;
 /// skips the step (and is reported); too many in a row stop the run. A run folder with a checkpoint is resumed, and the
 /// resumed run repeats the uninterrupted one exactly: data order depends only on the epoch, dropout on the saved RNG state.
 /// </summary>
+/// <remarks>
+/// Data-parallel training: with a <paramref name="communicator"/> of several processes, rank 0's initial parameters are
+/// broadcast, each process trains on its share of every batch (the task shards), the gradients and losses are summed in
+/// a few bucketed all-reduces before clipping, so every process takes the same optimiser step; only rank 0 reports,
+/// logs, evaluates and writes checkpoints, and rank 0's clock decides when a time budget is spent. Dropout masks come
+/// from a per-process stream forked from the shared RNG at each micro-batch, so a resumed run still repeats exactly.
+/// </remarks>
 public sealed class Trainer<TBatch>(
     Module model,
     ITrainingTask<TBatch> task,
@@ -21,8 +29,14 @@ public sealed class Trainer<TBatch>(
     TrainerOptions options,
     string runDirectory,
     Action<string> saveBest,
-    IProgress<TrainingProgress>? progress = null)
+    IProgress<TrainingProgress>? progress = null,
+    ICommunicator? communicator = null)
 {
+    private readonly ICommunicator _world = communicator ?? SingleProcessCommunicator.Instance;
+    private readonly IProgress<TrainingProgress>? _progress = communicator is { Rank: > 0 } ? null : progress;
+
+    private bool Leader => _world.Rank == 0;
+
     /// <summary>Trains until the step or time budget is spent; returns the final trainer state.</summary>
     public TrainerState Run()
     {
@@ -33,10 +47,13 @@ public sealed class Trainer<TBatch>(
             ? ResumableCheckpoint.Load(runDirectory, model, optimizer)
             : new TrainerState { RngState = rng.State };
         rng.State = state.RngState;
+        foreach (var p in model.Parameters()) _world.Broadcast(p.Data, root: 0);
+        var buckets = _world.Size > 1 ? new GradientBuckets(model.Parameters()) : null;
         if (state.Step > 0) Report(state, double.NaN, 0, 0, TimeSpan.FromSeconds(state.ElapsedSeconds), $"resumed from step {state.Step}");
-        var log = new MetricsLog(Path.Combine(runDirectory, "metrics.jsonl"));
+        var log = Leader ? new MetricsLog(Path.Combine(runDirectory, "metrics.jsonl")) : null;
         var clock = Stopwatch.StartNew();
         double before = state.ElapsedSeconds;
+        var now = TimeSpan.FromSeconds(before);
         TimeSpan Elapsed() => TimeSpan.FromSeconds(before) + clock.Elapsed;
 
         double lossSum = 0;
@@ -45,20 +62,24 @@ public sealed class Trainer<TBatch>(
         double microLoss = 0;
         model.Train();
         optimizer.ZeroGrad();
-        while (!Finished(state, Elapsed()))
+        while (!Finished(state, now))
         {
             foreach (var batch in task.Epoch(state.Epoch).Skip(state.BatchInEpoch))
             {
                 state = state with { BatchInEpoch = state.BatchInEpoch + 1 };
+                var shared = ForkDropoutStream();
                 using (new TensorScope())
                 {
                     var loss = task.Loss(batch);
                     microLoss += loss.Item();
-                    loss.Mul(1f / options.AccumulationSteps).Backward();
+                    if (loss.RequiresGrad) loss.Mul(1f / options.AccumulationSteps).Backward();
                 }
+                if (shared is not null) rng.State = shared;
                 tokens += task.TargetTokens(batch);
                 if (++micro < options.AccumulationSteps) continue;
                 micro = 0;
+                buckets?.AllReduceSum(_world);
+                (microLoss, now) = Agree(microLoss, Elapsed());
                 double norm = GradientClipping.ClipNorm(model.Parameters(), options.ClipNorm);
                 double stepLoss = microLoss / options.AccumulationSteps;
                 microLoss = 0;
@@ -68,7 +89,7 @@ public sealed class Trainer<TBatch>(
                     if (++nonFinite >= options.MaxConsecutiveNonFinite)
                         throw new TrainingDivergedException(
                             $"Training stopped at step {state.Step}: the loss or gradient was NaN/Inf for {nonFinite} consecutive steps. Lower the learning rate or check the data.");
-                    Report(state, stepLoss, 0, 0, Elapsed(), $"skipped step {state.Step + 1}: non-finite {(double.IsFinite(stepLoss) ? "gradient" : "loss")}");
+                    Report(state, stepLoss, 0, 0, now, $"skipped step {state.Step + 1}: non-finite {(double.IsFinite(stepLoss) ? "gradient" : "loss")}");
                     continue;
                 }
                 nonFinite = 0;
@@ -78,22 +99,45 @@ public sealed class Trainer<TBatch>(
                 state = state with { Step = state.Step + 1 };
                 lossSum += stepLoss;
                 lossCount++;
-                if (state.Step % options.LogEvery == 0 || Finished(state, Elapsed()))
+                if (state.Step % options.LogEvery == 0 || Finished(state, now))
                 {
                     double seconds = (double)(clock.ElapsedTicks - windowStart) / Stopwatch.Frequency;
-                    Report(state, lossSum / lossCount, lr, tokens / Math.Max(seconds, 1e-9), Elapsed(), null);
-                    log.Append([("step", state.Step), ("lr", lr), ("train_loss", lossSum / lossCount),
-                        ("tokens_per_s", tokens / Math.Max(seconds, 1e-9)), ("elapsed_s", Elapsed().TotalSeconds)]);
+                    Report(state, lossSum / lossCount, lr, tokens / Math.Max(seconds, 1e-9), now, null);
+                    log?.Append([("step", state.Step), ("lr", lr), ("train_loss", lossSum / lossCount),
+                        ("tokens_per_s", tokens / Math.Max(seconds, 1e-9)), ("elapsed_s", now.TotalSeconds)]);
                     lossSum = 0; lossCount = 0; tokens = 0; windowStart = clock.ElapsedTicks;
                 }
-                if (state.Step % options.EvalEvery == 0 || Finished(state, Elapsed()))
-                    state = EvaluateAndCheckpoint(state, log, Elapsed(), lr);
-                if (Finished(state, Elapsed())) break;
+                if (log is not null && (state.Step % options.EvalEvery == 0 || Finished(state, now)))
+                    state = EvaluateAndCheckpoint(state, log, now, lr);
+                if (Finished(state, now)) break;
             }
-            if (Finished(state, Elapsed())) break;
+            if (Finished(state, now)) break;
             state = state with { Epoch = state.Epoch + 1, BatchInEpoch = 0 };
         }
+        _world.Barrier(); // the other processes may read the run folder once rank 0 has written its last checkpoint
         return state;
+    }
+
+    /// <summary>
+    /// With several processes, draws a seed from the shared RNG and switches it to this process's own dropout stream;
+    /// returns the shared state to restore after the micro-batch (null for a single process, which uses the RNG as is).
+    /// </summary>
+    private ulong[]? ForkDropoutStream()
+    {
+        if (_world.Size == 1) return null;
+        ulong seed = rng.NextUInt64();
+        var shared = rng.State;
+        rng.State = new Rng(seed ^ (0x9E3779B97F4A7C15UL * (ulong)(_world.Rank + 1))).State;
+        return shared;
+    }
+
+    /// <summary>The step's loss summed over the processes, and rank 0's elapsed time, so every process stops at the same step.</summary>
+    private (double Loss, TimeSpan Elapsed) Agree(double loss, TimeSpan elapsed)
+    {
+        if (_world.Size == 1) return (loss, elapsed);
+        Span<float> values = [(float)loss, Leader ? (float)elapsed.TotalSeconds : 0f];
+        _world.AllReduceSum(values);
+        return (values[0], TimeSpan.FromSeconds(values[1]));
     }
 
     private TrainerState EvaluateAndCheckpoint(TrainerState state, MetricsLog log, TimeSpan elapsed, float lr)
@@ -117,7 +161,7 @@ public sealed class Trainer<TBatch>(
         log.Append([("step", state.Step), ("lr", lr), ("dev_loss", evaluation.Loss), ("dev_token_accuracy", evaluation.TokenAccuracy),
             (evaluation.MetricName, evaluation.Metric), .. (evaluation.Extra ?? []).Select(e => (e.Name, (object?)e.Value)),
             ("best", best), ("elapsed_s", elapsed.TotalSeconds)]);
-        progress?.Report(new TrainingProgress(state.Step, options.MaxSteps, double.NaN, lr, 0, elapsed, Remaining(state, elapsed), evaluation, best));
+        _progress?.Report(new TrainingProgress(state.Step, options.MaxSteps, double.NaN, lr, 0, elapsed, Remaining(state, elapsed), evaluation, best));
         return state;
     }
 
@@ -132,5 +176,5 @@ public sealed class Trainer<TBatch>(
     }
 
     private void Report(TrainerState state, double loss, float lr, double tokensPerSecond, TimeSpan elapsed, string? notice) =>
-        progress?.Report(new TrainingProgress(state.Step, options.MaxSteps, loss, lr, tokensPerSecond, elapsed, Remaining(state, elapsed), Notice: notice));
+        _progress?.Report(new TrainingProgress(state.Step, options.MaxSteps, loss, lr, tokensPerSecond, elapsed, Remaining(state, elapsed), Notice: notice));
 }

@@ -1,4 +1,5 @@
 using Sharpformer.Data;
+using Sharpformer.Distributed;
 using Sharpformer.IO;
 using Sharpformer.Models;
 using Sharpformer.Models.Recurrent;
@@ -12,7 +13,9 @@ namespace Sharpformer.Training;
 /// A whole translation training run in one call: builds (or, when resuming, reloads) the tokenizers, encodes the
 /// corpora, builds the Transformer of the recipe, trains with Adam and the paper's warm-up schedule, and keeps the best
 /// dev model as a <see cref="TranslationModel"/> folder in <c>outDirectory</c> (plus <c>recipe.json</c>,
-/// <c>metrics.jsonl</c> and the resumable checkpoint).
+/// <c>metrics.jsonl</c> and the resumable checkpoint). With a <see cref="ICommunicator"/> of several processes the run is
+/// data-parallel (see <see cref="Trainer{TBatch}"/>): every process builds the same tokenizers and model from the same
+/// data, and only rank 0 writes to the run folder, which all processes must see (one machine or a shared file system).
 /// </summary>
 public static class TranslationTraining
 {
@@ -23,8 +26,9 @@ public static class TranslationTraining
     /// twice (tokenizer learning, then encoding) and only its token ids are kept, so a file-backed corpus streams.
     /// </summary>
     public static (TranslationModel Best, TrainerState State) Run(TrainingRecipe recipe, IEnumerable<SentencePair> train,
-        IReadOnlyList<SentencePair> dev, string outDirectory, IProgress<TrainingProgress>? progress = null)
+        IReadOnlyList<SentencePair> dev, string outDirectory, IProgress<TrainingProgress>? progress = null, ICommunicator? communicator = null)
     {
+        var world = communicator ?? SingleProcessCommunicator.Instance;
         if (dev.Count == 0) throw new ArgumentException("The dev corpus is empty.", nameof(dev));
         Directory.CreateDirectory(outDirectory);
         bool resuming = ResumableCheckpoint.Exists(outDirectory);
@@ -37,8 +41,8 @@ public static class TranslationTraining
 
         var rng = new Rng(recipe.Seed);
         var (config, network) = BuildModel(recipe, sourceTokenizer.VocabSize, targetTokenizer.VocabSize, rng);
-        AtomicFile.WriteAllText(Path.Combine(outDirectory, RecipeFile), recipe.ToJson());
-        if (!resuming)
+        if (world.Rank == 0) AtomicFile.WriteAllText(Path.Combine(outDirectory, RecipeFile), recipe.ToJson());
+        if (!resuming && world.Rank == 0)
         {
             sourceTokenizer.Save(Path.Combine(outDirectory, TranslationModel.SourceTokenizerFile));
             targetTokenizer.Save(Path.Combine(outDirectory, TranslationModel.TargetTokenizerFile));
@@ -50,7 +54,7 @@ public static class TranslationTraining
         if (trainExamples.Count == 0) throw new ArgumentException("The training corpus is empty.", nameof(train));
         var devExamples = Encode(dev, sourceTokenizer, targetTokenizer, maxSource);
         var task = new Seq2SeqTrainingTask(network, new Batcher(trainExamples, recipe.MaxTokens), new Batcher(devExamples, recipe.MaxTokens),
-            dev, targetTokenizer, recipe.LabelSmoothing, recipe.Seed, recipe.Metric, recipe.DevDecodeLimit, config.MaxLength);
+            dev, targetTokenizer, recipe.LabelSmoothing, recipe.Seed, recipe.Metric, recipe.DevDecodeLimit, config.MaxLength, world.Rank, world.Size);
         var optimizer = new Adam(module.NamedParameters(), beta2: recipe.AdamBeta2);
         var schedule = recipe.CreateSchedule();
         var options = new TrainerOptions
@@ -62,7 +66,7 @@ public static class TranslationTraining
             AccumulationSteps = recipe.AccumulationSteps,
         };
         var trainer = new Trainer<Batch>(module, task, optimizer, schedule, rng, options, outDirectory,
-            dir => ModelCheckpoint.Save(dir, config, module), progress);
+            dir => ModelCheckpoint.Save(dir, config, module), progress, world);
         var state = trainer.Run();
         return (TranslationModel.Load(outDirectory), state);
     }

@@ -130,4 +130,31 @@ public sealed class BatcherTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Batcher([], 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Batcher.BySentences([], 0));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void Shards_of_a_batch_are_disjoint_and_their_union_is_the_batch(int shards)
+    {
+        var batcher = new Batcher(RandomExamples(500), MaxTokens);
+        foreach (var batch in batcher.PlanEpoch(new Rng(3)))
+        {
+            var parts = Enumerable.Range(0, shards).Select(s => Batcher.Shard(batch, s, shards)).ToList();
+            Assert.Equal(batch.Length, parts.Sum(p => p.Length));
+            Assert.Equal(batch.Order(), parts.SelectMany(p => p).Order());
+            Assert.All(parts, p => Assert.InRange(p.Length, batch.Length / shards, (batch.Length + shards - 1) / shards));
+            Assert.Equal(parts[0], Batcher.Shard(batch, 0, shards));
+        }
+    }
+
+    [Fact]
+    public void A_batch_with_fewer_rows_than_shards_leaves_the_last_shards_empty()
+    {
+        Assert.Equal([7], Batcher.Shard([7, 9], 0, 3));
+        Assert.Equal([9], Batcher.Shard([7, 9], 1, 3));
+        Assert.Empty(Batcher.Shard([7, 9], 2, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Batcher.Shard([7, 9], 3, 3));
+    }
 }

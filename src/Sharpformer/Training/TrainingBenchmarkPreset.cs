@@ -1,0 +1,25 @@
+using Sharpformer.Models.Transformer;
+
+namespace Sharpformer.Training;
+
+/// <summary>
+/// A model and synthetic batch for <see cref="TrainingBenchmark"/>: "S" (d_model 256, 4 heads, d_ff 1024, 3+3 layers,
+/// shared vocabulary 8000, batch 32 × source 32 × target 32) and "M" (the paper's base model: 512, 8 heads, 2048, 6+6,
+/// vocabulary 16000, batch 16 × 32 × 32); both with dropout 0.1 and shared embeddings tied to the output (Section 3.4).
+/// </summary>
+public sealed record TrainingBenchmarkPreset(string Name, TransformerConfig Model, int BatchSize, int SourceLength, int TargetLength)
+{
+    /// <summary>The preset called <paramref name="name"/> (S or M, any case).</summary>
+    public static TrainingBenchmarkPreset Get(string name) => name.ToUpperInvariant() switch
+    {
+        "S" => new("S", Shape(256, 4, 1024, 3, 8000), 32, 32, 32),
+        "M" => new("M", Shape(512, 8, 2048, 6, 16000), 16, 32, 32),
+        _ => throw new ArgumentException($"Unknown benchmark preset '{name}'. Valid: S, M."),
+    };
+
+    private static TransformerConfig Shape(int dModel, int heads, int dFf, int layers, int vocabulary) => new()
+    {
+        DModel = dModel, Heads = heads, DFf = dFf, EncoderLayers = layers, DecoderLayers = layers, SourceVocab = vocabulary,
+        TargetVocab = vocabulary, Dropout = 0.1f, MaxLength = 256, ShareEmbeddings = true, TieOutput = true,
+    };
+}
