@@ -19,8 +19,7 @@ internal static class BenchTrainCommand
     {
         var preset = new Option<string>("--preset") { Description = "S (d_model 256, 3+3 layers, batch 32x32x32) or M (the paper's base model, batch 16x32x32).", DefaultValueFactory = _ => "S" };
         preset.AcceptOnlyFromAmong("S", "M", "s", "m");
-        var threads = new Option<int?>("--threads") { Description = "Threads per process (default: SHARPFORMER_THREADS or every core)." };
-        threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--threads must be at least 1."); });
+        var threads = ModelOptions.Threads();
         var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 untimed warm-up steps).", DefaultValueFactory = _ => 10 };
         steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be at least 1."); });
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
@@ -35,7 +34,7 @@ internal static class BenchTrainCommand
             using var world = DistributedOption.Start(r.GetValue(distributed));
             var result = TrainingBenchmark.Measure(TrainingBenchmarkPreset.Get(r.GetValue(preset)!), r.GetValue(steps), communicator: world);
             if (world is { Rank: > 0 }) return 0;
-            if (r.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(result));
+            if (r.GetValue(json)) Console.WriteLine(BenchJson.Serialize(result));
             else Print(result);
             return 0;
         }));

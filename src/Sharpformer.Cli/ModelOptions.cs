@@ -27,6 +27,14 @@ internal static class ModelOptions
         return option;
     }
 
+    /// <summary>--threads N for the benchmarks: the kernels' thread count (default: SHARPFORMER_THREADS or every core).</summary>
+    public static Option<int?> Threads()
+    {
+        var threads = new Option<int?>("--threads") { Description = "Threads (default: SHARPFORMER_THREADS or every core)." };
+        threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--threads must be at least 1."); });
+        return threads;
+    }
+
     /// <summary>--alpha (GNMT length penalty, default 0.6).</summary>
     public static Option<float> Alpha() => new("--alpha") { Description = "Length-penalty exponent (0 = none).", DefaultValueFactory = _ => 0.6f };
 

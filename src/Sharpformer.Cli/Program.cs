@@ -5,6 +5,8 @@ var bench = new Command("bench", "Measure the performance of Sharpformer's kerne
 {
     BenchGemmCommand.Create(),
     BenchTrainCommand.Create(),
+    BenchDecodeCommand.Create(),
+    BenchRecurrentCommand.Create(),
     BenchServeCommand.Create(),
 };
 var root = new RootCommand("Sharpformer: build, train, run and explain sequence models in pure C#.")

@@ -34,7 +34,7 @@ public static class BeamSearch
         for (int step = 0; step < options.MaxLength; step++)
         {
             using var stepScope = new TensorScope();
-            var logProbs = options.NextTokenLogProbabilities(model.Step(state, new IntTensor(previous)));
+            var logProbs = options.NextTokenLogProbabilities(model.Step(state, new IntTensor(previous)), step);
             int vocab = logProbs.Size(1);
             var keep = new int[rows];
             var nextPrefixes = new int[rows][];

@@ -21,7 +21,7 @@ public static class GreedySearch
         for (int step = 0; step < options.MaxLength && finished.Contains(false); step++)
         {
             using var stepScope = new TensorScope();
-            var logProbs = options.NextTokenLogProbabilities(model.Step(state, new IntTensor(previous)));
+            var logProbs = options.NextTokenLogProbabilities(model.Step(state, new IntTensor(previous)), step);
             int vocab = logProbs.Size(1);
             for (int r = 0; r < rows; r++)
             {

@@ -8,6 +8,9 @@ public sealed record SearchOptions
     /// <summary>Largest number of tokens generated per sentence (the &lt;eos&gt; included).</summary>
     public int MaxLength { get; init; } = 128;
 
+    /// <summary>Fewest tokens generated before &lt;eos&gt; may end an output (fairseq's --min-len; 0 = no minimum).</summary>
+    public int MinLength { get; init; }
+
     /// <summary>Number of hypotheses kept per sentence (1 = greedy).</summary>
     public int BeamSize { get; init; } = 1;
 
@@ -23,8 +26,11 @@ public sealed record SearchOptions
     /// <summary>Padding token; like &lt;bos&gt; it is never generated.</summary>
     public int PadId { get; init; } = SpecialTokens.Pad;
 
-    /// <summary>Log-probabilities of the next token for every row [N, V], with &lt;pad&gt; and &lt;bos&gt; ruled out.</summary>
-    internal Tensors.Tensor NextTokenLogProbabilities(Tensors.Tensor logits)
+    /// <summary>
+    /// Log-probabilities of the next token for every row [N, V], with &lt;pad&gt; and &lt;bos&gt; ruled out, and &lt;eos&gt;
+    /// too while fewer than <see cref="MinLength"/> tokens have been <paramref name="generated"/>.
+    /// </summary>
+    internal Tensors.Tensor NextTokenLogProbabilities(Tensors.Tensor logits, int generated)
     {
         var logProbs = Autograd.Ops.LogSoftmax(logits);
         int vocab = logProbs.Size(1);
@@ -33,6 +39,7 @@ public sealed record SearchOptions
         {
             data[r * vocab + PadId] = float.NegativeInfinity;
             data[r * vocab + BosId] = float.NegativeInfinity;
+            if (generated < MinLength) data[r * vocab + EosId] = float.NegativeInfinity;
         }
         return logProbs;
     }

@@ -60,11 +60,7 @@ public sealed class ParallelismExperiment : IExperiment
     }
 
     /// <summary>One forward+backward pass of <paramref name="layer"/> on a fresh random batch, loss = mean of the outputs.</summary>
-    private static void Step(SequenceLayer layer, int n, Rng rng)
-    {
-        using var scope = new TensorScope();
-        layer.Forward(Tensor.Randn(rng, Batch, n, DModel)).Mean().Backward();
-    }
+    private static void Step(SequenceLayer layer, int n, Rng rng) => layer.ForwardBackward(Tensor.Randn(rng, Batch, n, DModel));
 
     private static int Depth(SequenceLayer layer, int n, Rng rng)
     {

@@ -31,6 +31,13 @@ public sealed class SequenceLayer
     /// <summary>Runs the layer on <paramref name="x"/> [B, n, d].</summary>
     public Tensor Forward(Tensor x) => _forward(x);
 
+    /// <summary>One forward+backward pass on <paramref name="x"/> [B, n, d] with the mean of the outputs as the loss; the tensors are freed after it.</summary>
+    public void ForwardBackward(Tensor x)
+    {
+        using var scope = new TensorScope();
+        Forward(x).Mean().Backward();
+    }
+
     /// <summary>One LSTM layer, hidden size d.</summary>
     public static SequenceLayer Lstm(int d, Rng rng)
     {

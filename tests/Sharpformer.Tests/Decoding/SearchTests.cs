@@ -164,4 +164,18 @@ public sealed class SearchTests
             Assert.True(beam[s][0].Finished);
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_minimum_length_bans_the_end_until_that_many_tokens_exist(int beam)
+    {
+        var source = new IntTensor([4, 5, 6], 1, 3);
+        var options = new SearchOptions { BeamSize = beam, MinLength = 9, MaxLength = 20 };
+        var best = beam == 1 ? GreedySearch.Decode(new ConfidentModel(), source, options)[0] : BeamSearch.Decode(new ConfidentModel(), source, options)[0][0];
+        Assert.Equal(9, best.Tokens.Length); // the model wants <eos> after 6 tokens
+        Assert.Equal([4, 5, 6, 4, 5, 6], best.Tokens[..6]);
+        Assert.DoesNotContain(2, best.Tokens);
+        Assert.True(best.Finished);
+    }
 }

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Sharpformer.Decoding;
+using Sharpformer.Kernels;
+using Sharpformer.Training;
+using Spectre.Console;
+
+namespace Sharpformer.Cli;
+
+/// <summary>
+/// `sharpformer bench decode`: new tokens per second of greedy or beam decoding with the key/value cache, against
+/// greedy decoding that re-runs the decoder over the prefix, for the Transformer of training preset S or M.
+/// </summary>
+internal static class BenchDecodeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var preset = new Option<string>("--preset") { Description = "Model of training preset S or M (random weights).", DefaultValueFactory = _ => "S" };
+        preset.AcceptOnlyFromAmong("S", "M", "s", "m");
+        var batch = ModelOptions.Positive("--batch", "Sentences decoded together.", 1);
+        var beam = ModelOptions.Positive("--beam", "Beam size (1 = greedy).", 1);
+        var tokens = ModelOptions.Positive("--tokens", "New tokens per sentence (<eos> banned until then).", 32);
+        var threads = ModelOptions.Threads();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var command = new Command("decode", "Measure decoding speed with and without the key/value cache.") { preset, batch, beam, tokens, threads, json };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            if (r.GetValue(threads) is int count) KernelThreads.SetCount(count);
+            var result = DecodingBenchmark.Measure(TrainingBenchmarkPreset.Get(r.GetValue(preset)!).Model, r.GetValue(batch), r.GetValue(beam), newTokens: r.GetValue(tokens));
+            if (r.GetValue(json))
+            {
+                Console.WriteLine(BenchJson.Serialize(result));
+                return 0;
+            }
+            var c = CultureInfo.InvariantCulture;
+            var table = new Table().AddColumns("batch", "beam", "new tokens", "threads", "cached tok/s", "uncached greedy tok/s", "cache speed-up");
+            table.AddRow(result.Batch.ToString(c), result.Beam.ToString(c), result.NewTokens.ToString(c), result.Threads.ToString(c),
+                result.CachedTokensPerSecond.ToString("F0", c), result.UncachedTokensPerSecond.ToString("F0", c),
+                (result.UncachedMilliseconds / result.CachedMilliseconds).ToString("F2", c) + "x");
+            AnsiConsole.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+}

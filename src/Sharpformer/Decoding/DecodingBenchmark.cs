@@ -1,0 +1,66 @@
+using Sharpformer.Autograd;
+using Sharpformer.Data;
+using Sharpformer.Kernels;
+using Sharpformer.Models.Transformer;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Decoding;
+
+/// <summary>
+/// What <see cref="DecodingBenchmark"/> measured: new target tokens per second of cached search (greedy or beam) and of
+/// uncached greedy decoding, which re-runs the decoder over the whole prefix at every step.
+/// </summary>
+public sealed record DecodingBenchmarkResult(
+    int Batch, int Beam, int SourceLength, int NewTokens, int Threads, double CachedMilliseconds, double CachedTokensPerSecond,
+    double UncachedMilliseconds, double UncachedTokensPerSecond);
+
+/// <summary>
+/// Times decoding of exactly <c>newTokens</c> tokens per sentence (&lt;eos&gt; banned until then) by a randomly initialised
+/// <see cref="Seq2SeqTransformer"/> from random source ids: with the key/value caches of <see cref="GreedySearch"/> or
+/// <see cref="BeamSearch"/>, and without them — encoder once, then the decoder over the whole prefix per step, as
+/// <c>torch.nn.Transformer</c> is usually driven. Each is the median of a few runs after a warm-up.
+/// </summary>
+public static class DecodingBenchmark
+{
+    /// <summary>Measures <paramref name="batch"/> sentences of <paramref name="sourceLength"/> random ids with beam <paramref name="beam"/>.</summary>
+    public static DecodingBenchmarkResult Measure(TransformerConfig config, int batch, int beam = 1, int sourceLength = 32, int newTokens = 32, int repeats = 3)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(beam, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(newTokens, 1);
+        var model = new Seq2SeqTransformer(config with { Dropout = 0f }, new Rng(1));
+        model.Eval();
+        var rng = new Rng(2);
+        var ids = Enumerable.Range(0, batch * sourceLength).Select(_ => SpecialTokens.Count + rng.NextInt(config.SourceVocab - SpecialTokens.Count)).ToArray();
+        var source = new IntTensor(ids, batch, sourceLength);
+        var options = new SearchOptions { BeamSize = beam, MinLength = newTokens, MaxLength = newTokens };
+        double cached = WallClock.MedianMilliseconds(() =>
+        {
+            if (beam == 1) GreedySearch.Decode(model, source, options);
+            else BeamSearch.Decode(model, source, options);
+        }, warmup: 1, repeats);
+        double uncached = WallClock.MedianMilliseconds(() => UncachedGreedy(model, source, options), warmup: 1, repeats);
+        double tokens = (double)batch * newTokens;
+        return new DecodingBenchmarkResult(batch, beam, sourceLength, newTokens, KernelThreads.Count,
+            cached, tokens / (cached / 1000), uncached, tokens / (uncached / 1000));
+    }
+
+    /// <summary>Greedy decoding without caches: every step decodes the whole prefix again and keeps the last position's logits.</summary>
+    private static void UncachedGreedy(Seq2SeqTransformer model, IntTensor source, SearchOptions options)
+    {
+        using var noGrad = GradMode.NoGrad();
+        using var scope = new TensorScope();
+        int rows = source.Shape[0], vocab = model.Config.TargetVocab;
+        var (memory, mask) = model.Encode(source);
+        var prefix = Enumerable.Range(0, rows).Select(_ => new List<int> { options.BosId }).ToArray();
+        for (int step = 0; step < options.MaxLength; step++)
+        {
+            using var stepScope = new TensorScope();
+            int length = step + 1;
+            var target = new IntTensor([.. prefix.SelectMany(p => p)], rows, length);
+            var logits = model.Decode(target, memory, mask).Narrow(1, length - 1, 1).Reshape(rows, vocab);
+            var logProbs = options.NextTokenLogProbabilities(logits, step);
+            for (int r = 0; r < rows; r++) prefix[r].Add(TensorPrimitives.IndexOfMax(logProbs.Data.Slice(r * vocab, vocab)));
+        }
+    }
+}

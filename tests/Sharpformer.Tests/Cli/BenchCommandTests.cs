@@ -1,0 +1,51 @@
+using System.Text.Json;
+
+namespace Sharpformer.Tests.Cli;
+
+/// <summary>The `bench` commands run end to end on small settings and report their figures as snake_case JSON.</summary>
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void Bench_train_reports_the_step_time_throughput_and_memory_of_preset_S_as_json()
+    {
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "train", "--preset", "S", "--steps", "1", "--json");
+        Assert.True(code == 0, stderr);
+        using var result = JsonDocument.Parse(stdout);
+        var root = result.RootElement;
+        Assert.Equal("S", root.GetProperty("preset").GetString());
+        Assert.Equal(7_586_624, root.GetProperty("parameters").GetInt64()); // d_model 256, 3+3 layers, tied vocabulary of 8000
+        Assert.True(root.GetProperty("mean_milliseconds").GetDouble() > 0);
+        Assert.True(root.GetProperty("target_tokens_per_second").GetDouble() > 0);
+        Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
+        Assert.Equal(1, root.GetProperty("processes").GetInt32());
+    }
+
+    [Fact]
+    public void Bench_decode_times_cached_and_uncached_decoding_of_exactly_the_requested_tokens()
+    {
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "decode", "--batch", "2", "--beam", "2", "--tokens", "3", "--json");
+        Assert.True(code == 0, stderr);
+        using var result = JsonDocument.Parse(stdout);
+        var root = result.RootElement;
+        Assert.Equal((2, 2, 3), (root.GetProperty("batch").GetInt32(), root.GetProperty("beam").GetInt32(), root.GetProperty("new_tokens").GetInt32()));
+        double cached = root.GetProperty("cached_milliseconds").GetDouble();
+        Assert.True(cached > 0);
+        Assert.Equal(2 * 3 / (cached / 1000), root.GetProperty("cached_tokens_per_second").GetDouble(), 6);
+        Assert.True(root.GetProperty("uncached_tokens_per_second").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Bench_recurrent_times_an_lstm_and_a_gru_layer_at_every_length()
+    {
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "recurrent", "--batch", "2", "--d", "8", "--lengths", "3,5", "--json");
+        Assert.True(code == 0, stderr);
+        using var result = JsonDocument.Parse(stdout);
+        var rows = result.RootElement.EnumerateArray().ToList();
+        Assert.Equal([("lstm", 3), ("lstm", 5), ("gru", 3), ("gru", 5)], rows.Select(r => (r.GetProperty("arch").GetString(), r.GetProperty("length").GetInt32())));
+        Assert.All(rows, r => Assert.True(r.GetProperty("ms").GetDouble() > 0));
+
+        var (bad, _, error) = SharpformerProcess.Run(null, "bench", "recurrent", "--lengths", "4,x");
+        Assert.Equal(1, bad);
+        Assert.Contains("'x' is not a positive whole number", error);
+    }
+}
