@@ -15,12 +15,8 @@ import time
 
 import torch
 
-
-def loaded_blas():
-    """Paths of the BLAS libraries mapped into this process (after a product has forced torch to load one)."""
-    torch.ones(64, 64) @ torch.ones(64, 64)
-    with open("/proc/self/maps") as maps:
-        return sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+from torch_blas import require_openmp_openblas  # noqa: E402
 
 
 def layers(d, heads, d_ff):
@@ -61,11 +57,7 @@ def main():
     parser.add_argument("--out", required=True, help="CSV to append to (the header is written when the file is new)")
     args = parser.parse_args()
 
-    if os.environ.get("OMP_WAIT_POLICY", "").lower() != "passive":
-        sys.exit("error: set OMP_WAIT_POLICY=passive (parallelism_torch.sh does): spinning OpenMP threads distort the timings")
-    blas = loaded_blas()
-    if not any(path.startswith(args.blas_dir.rstrip("/") + "/") for path in blas):
-        sys.exit(f"error: PyTorch did not load the OpenMP OpenBLAS from {args.blas_dir}; it mapped: {blas or 'no BLAS'}")
+    blas = require_openmp_openblas(args.blas_dir)
     print(f"PyTorch {torch.__version__}, BLAS: {' '.join(blas)}, {args.threads} threads", file=sys.stderr)
 
     torch.manual_seed(args.seed)
