@@ -11,21 +11,12 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-python=/usr/bin/python3   # Debian's interpreter, whose torch links the system BLAS
 threads="${1:-$(nproc)}"
 steps="${STEPS:-10}"
 skip=" ${SKIP:-} "
 
-if [ ! -x "$python" ] || ! "$python" -c 'import torch' 2>/dev/null; then
-    echo "error: Debian's PyTorch is missing: apt-get install -y python3-torch" >&2
-    exit 1
-fi
-blas="$(dpkg -L libopenblas0-openmp 2>/dev/null | grep '/libblas\.so\.3$' | head -n 1 || true)"
-if [ -z "$blas" ]; then
-    echo "error: the OpenMP build of OpenBLAS is missing: apt-get install -y libopenblas0-openmp" >&2
-    exit 1
-fi
-blas_dir="$(dirname "$blas")"
+# shellcheck source=openblas_env.sh
+source "$here/openblas_env.sh" torch
 
 torch_ref() {  # torch_ref THREADS COMMAND ARGS...
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$1" OMP_WAIT_POLICY=passive LD_LIBRARY_PATH="$blas_dir" \

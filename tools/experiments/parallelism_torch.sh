@@ -11,7 +11,6 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-python=/usr/bin/python3   # Debian's interpreter, whose torch links the system BLAS
 if [ "$#" -lt 1 ]; then
     echo "usage: $0 OUT.csv [THREADS...]" >&2
     exit 2
@@ -20,16 +19,8 @@ out="$1"
 shift
 if [ "$#" -gt 0 ]; then threads=("$@"); else threads=(1 "$(nproc)"); fi
 
-if [ ! -x "$python" ] || ! "$python" -c 'import torch' 2>/dev/null; then
-    echo "error: Debian's PyTorch is missing: apt-get install -y python3-torch" >&2
-    exit 1
-fi
-blas="$(dpkg -L libopenblas0-openmp 2>/dev/null | grep '/libblas\.so\.3$' | head -n 1 || true)"
-if [ -z "$blas" ]; then
-    echo "error: the OpenMP build of OpenBLAS is missing: apt-get install -y libopenblas0-openmp" >&2
-    exit 1
-fi
-blas_dir="$(dirname "$blas")"
+# shellcheck source=../bench/openblas_env.sh
+source "$here/../bench/openblas_env.sh" torch
 
 rm -f "$out"
 for n in "${threads[@]}"; do
