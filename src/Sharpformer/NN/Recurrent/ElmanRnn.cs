@@ -1,4 +1,4 @@
-using Sharpformer.Autograd;
+using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.NN.Recurrent;
@@ -22,9 +22,5 @@ public sealed class ElmanRnn : RecurrentLayer
     /// <summary>The activation, tanh or relu.</summary>
     public Nonlinearity Nonlinearity { get; }
 
-    private protected override CellState Cell(Tensor inputGates, Tensor hiddenGates, CellState previous)
-    {
-        var preactivation = inputGates + hiddenGates;
-        return new CellState(Nonlinearity == Nonlinearity.Relu ? preactivation.Relu() : preactivation.Tanh(), null);
-    }
+    private protected override RecurrentCellKind CellKind => Nonlinearity == Nonlinearity.Relu ? RecurrentCellKind.Relu : RecurrentCellKind.Tanh;
 }

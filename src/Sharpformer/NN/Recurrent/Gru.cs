@@ -1,4 +1,4 @@
-using Sharpformer.Autograd;
+using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.NN.Recurrent;
@@ -16,13 +16,5 @@ public sealed class Gru : RecurrentLayer
     {
     }
 
-    private protected override CellState Cell(Tensor inputGates, Tensor hiddenGates, CellState previous)
-    {
-        var resetUpdate = (Gate(inputGates, 0, 2) + Gate(hiddenGates, 0, 2)).Sigmoid();
-        var r = Gate(resetUpdate, 0);
-        var z = Gate(resetUpdate, 1);
-        var n = (Gate(inputGates, 2) + r * Gate(hiddenGates, 2)).Tanh();
-        // (1 − z) ⊙ n + z ⊙ h_{t−1}, written with one product.
-        return new CellState(n + z * (previous.H - n), null);
-    }
+    private protected override RecurrentCellKind CellKind => RecurrentCellKind.Gru;
 }

@@ -1,4 +1,4 @@
-using Sharpformer.Autograd;
+using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.NN.Recurrent;
@@ -15,16 +15,5 @@ public sealed class Lstm : RecurrentLayer
     {
     }
 
-    private protected override bool HasCellState => true;
-
-    private protected override CellState Cell(Tensor inputGates, Tensor hiddenGates, CellState previous)
-    {
-        var gates = inputGates + hiddenGates;
-        var i = Gate(gates, 0).Sigmoid();
-        var f = Gate(gates, 1).Sigmoid();
-        var g = Gate(gates, 2).Tanh();
-        var o = Gate(gates, 3).Sigmoid();
-        var c = f * previous.C! + i * g;
-        return new CellState(o * c.Tanh(), c);
-    }
+    private protected override RecurrentCellKind CellKind => RecurrentCellKind.Lstm;
 }

@@ -1,4 +1,5 @@
 using Sharpformer.Autograd;
+using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.NN.Recurrent;
@@ -6,8 +7,9 @@ namespace Sharpformer.NN.Recurrent;
 /// <summary>
 /// What <see cref="ElmanRnn"/>, <see cref="Lstm"/> and <see cref="Gru"/> share — PyTorch's <c>nn.RNNBase</c> with
 /// <c>batch_first=True</c>: a stack of layers, each optionally bidirectional, with inter-layer dropout; only the cell
-/// equations differ. The input projections x_t W_ihᵀ + b_ih of all time steps are one GEMM per layer and direction; each
-/// step then adds h_{t−1} W_hhᵀ + b_hh, one GEMM for all G gates. Parameters have PyTorch's names and layout
+/// equations differ. The input projections x_t W_ihᵀ + b_ih of all time steps are one GEMM per layer and direction; the
+/// time loop — per step one GEMM h_{t−1} W_hhᵀ for all G gates and one fused pass of the cell equations — is a single
+/// differentiable operation, <see cref="Ops.Recurrence"/>. Parameters have PyTorch's names and layout
 /// (<c>weight_ih_l{k}</c> [G·H, I_k], <c>weight_hh_l{k}</c> [G·H, H], <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c>, suffix
 /// <c>_reverse</c> for the backward direction; I_k = H·directions for k &gt; 0), so PyTorch state dicts load by name.
 /// </summary>
@@ -70,17 +72,11 @@ public abstract class RecurrentLayer : Module
     /// <summary>Dropout probability on the outputs of every layer but the last, in training mode only.</summary>
     public float Dropout { get; }
 
+    /// <summary>The cell equations of every time step.</summary>
+    private protected abstract RecurrentCellKind CellKind { get; }
+
     /// <summary>True for the LSTM, whose state also holds the cell state c.</summary>
-    private protected virtual bool HasCellState => false;
-
-    /// <summary>
-    /// The cell equations of one time step for all rows: from the input part x_t W_ihᵀ + b_ih [B, G·H], the recurrent
-    /// part h_{t−1} W_hhᵀ + b_hh [B, G·H] and the previous state, the new state.
-    /// </summary>
-    private protected abstract CellState Cell(Tensor inputGates, Tensor hiddenGates, CellState previous);
-
-    /// <summary>Gates [k, k + count) of a [B, G·H] tensor: columns k·H to (k + count)·H, PyTorch's gate layout.</summary>
-    private protected Tensor Gate(Tensor gates, int k, int count = 1) => gates.Narrow(-1, k * HiddenSize, count * HiddenSize);
+    private bool HasCellState => CellKind == RecurrentCellKind.Lstm;
 
     /// <summary>
     /// Runs the stack over <paramref name="x"/> [B, T, I] from <paramref name="initial"/> (zeros when null) and returns the
@@ -95,7 +91,7 @@ public abstract class RecurrentLayer : Module
             throw new ArgumentException($"{this}: input of shape {Shape.Format(x.Shape)} must be [B, T, {InputSize}] with T ≥ 1.", nameof(x));
         int batch = x.Size(0), steps = x.Size(1);
         var states = SplitState(initial, batch);
-        var mask = PaddingMask.Create(lengths, batch, steps, this);
+        CheckLengths(lengths, batch, steps);
         var input = x;
         for (int layer = 0; layer < NumLayers; layer++)
         {
@@ -103,7 +99,7 @@ public abstract class RecurrentLayer : Module
             for (int direction = 0; direction < Directions; direction++)
             {
                 int index = layer * Directions + direction;
-                (outputs[direction], states[index]) = Run(index, Project(input, index), states[index], direction == 1, mask);
+                (outputs[direction], states[index]) = Run(index, Project(input, index), states[index], direction == 1, lengths);
             }
             input = Directions == 1 ? outputs[0] : Ops.Concat(outputs, 2);
             if (layer < NumLayers - 1) input = input.Dropout(Dropout, _rng, IsTraining);
@@ -124,9 +120,11 @@ public abstract class RecurrentLayer : Module
             throw new ArgumentException($"{this}: step input of shape {Shape.Format(x.Shape)} must be [B, {InputSize}].", nameof(x));
         var states = SplitState(state, x.Size(0));
         var input = x;
+        int batch = x.Size(0);
         for (int layer = 0; layer < NumLayers; layer++)
         {
-            states[layer] = Advance(layer, Project(input, layer), states[layer]);
+            var gates = Project(input, layer);
+            (_, states[layer]) = Run(layer, gates.Reshape(batch, 1, gates.Size(1)), states[layer], reverse: false, lengths: null);
             input = layer < NumLayers - 1 ? states[layer].H.Dropout(Dropout, _rng, IsTraining) : states[layer].H;
         }
         return (input, JoinState(states));
@@ -143,35 +141,28 @@ public abstract class RecurrentLayer : Module
         return _biasIh[index] is { } bias ? gates.Add(bias) : gates;
     }
 
-    /// <summary>One cell update of layer-direction <paramref name="index"/> from its input gates [B, G·H].</summary>
-    private CellState Advance(int index, Tensor inputGates, CellState state)
+    /// <summary>
+    /// The time loop of one layer and direction over projected inputs [B, T, G·H]: outputs [B, T, H] (zero past a row's
+    /// length) and the final state (at each row's last real step).
+    /// </summary>
+    private (Tensor Output, CellState Final) Run(int index, Tensor gates, CellState state, bool reverse, int[]? lengths)
     {
-        var hiddenGates = state.H.MatMul(_weightHh[index], transB: true);
-        if (_biasHh[index] is { } bias) hiddenGates = hiddenGates.Add(bias);
-        return Cell(inputGates, hiddenGates, state);
+        var all = gates.Recurrence(_weightHh[index], _biasHh[index], state.H, state.C, CellKind, lengths, reverse);
+        var final = all.RecurrenceFinalState(state.H, state.C, lengths, reverse);
+        if (!HasCellState) return (all, new CellState(final, null));
+        return (all.Narrow(-1, 0, HiddenSize), new CellState(final.Narrow(-1, 0, HiddenSize), final.Narrow(-1, HiddenSize, HiddenSize)));
     }
 
-    /// <summary>The time loop of one layer and direction over projected inputs [B, T, G·H]: outputs [B, T, H] and the final state.</summary>
-    private (Tensor Output, CellState Final) Run(int index, Tensor gates, CellState state, bool reverse, PaddingMask? mask)
+    /// <summary>Checks right-padding lengths: one per row, each in [0, steps] (null means every row is full length).</summary>
+    private void CheckLengths(int[]? lengths, int batch, int steps)
     {
-        int batch = gates.Size(0), steps = gates.Size(1);
-        var outputs = new Tensor[steps];
-        for (int s = 0; s < steps; s++)
-        {
-            int t = reverse ? steps - 1 - s : s;
-            var next = Advance(index, gates.Narrow(1, t, 1).Reshape(batch, -1), state);
-            Tensor output;
-            if (mask is null || mask.CoversAll(t)) (state, output) = (next, next.H);
-            else
-            {
-                // Rows past their length output zero and keep the old state: keep⊙new + drop⊙old, exact for 0/1 factors.
-                var (keep, drop) = (mask.Keep(t), mask.Drop(t));
-                output = next.H * keep;
-                state = new CellState(output + state.H * drop, next.C is null ? null : next.C * keep + state.C! * drop);
-            }
-            outputs[t] = output.Unsqueeze(1);
-        }
-        return (Ops.Concat(outputs, 1), state);
+        if (lengths is null) return;
+        if (lengths.Length != batch)
+            throw new ArgumentException($"{this}: {lengths.Length} lengths given for a batch of {batch} sequences.", nameof(lengths));
+        for (int b = 0; b < batch; b++)
+            if (lengths[b] < 0 || lengths[b] > steps)
+                throw new ArgumentOutOfRangeException(nameof(lengths),
+                    $"{this}: length {lengths[b]} of sequence {b} is outside [0, {steps}] (the input has {steps} time steps).");
     }
 
     /// <summary>Splits a [layers·directions, B, H] state into one <see cref="CellState"/> per layer and direction.</summary>

@@ -1,0 +1,187 @@
+using Sharpformer.Kernels;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// A whole recurrent layer-direction as one differentiable operation (backpropagation through time in one backward
+    /// rule): from the input gates x_t W_ihᵀ + b_ih of every step [B, T, G·H], the recurrent weight W_hh [G·H, H] and bias
+    /// b_hh [G·H] (or null), and the initial state h0 (and c0 for the LSTM) [B, H], returns every step's state
+    /// [B, T, S·H] — h, followed by c for the LSTM (S = 2). Each step costs one GEMM h_{t−1} W_hhᵀ and one fused pass of
+    /// the cell equations (<see cref="RecurrentCellKernel"/>); the backward pass one GEMM per step for dL/dh_{t−1} and a
+    /// single GEMM for dL/dW_hh over all steps. With <paramref name="reverse"/> the steps run from last to first. Rows
+    /// may stop early at their <paramref name="lengths"/>: from step length on a row's state is carried unchanged and its
+    /// entries of the result are zero (PyTorch's packed sequences); the last state of each row is
+    /// <see cref="RecurrenceFinalState"/>.
+    /// </summary>
+    public static Tensor Recurrence(this Tensor inputGates, Tensor weightHh, Tensor? biasHh, Tensor h0, Tensor? c0,
+        RecurrentCellKind kind, int[]? lengths = null, bool reverse = false)
+    {
+        int gates = RecurrentCellKernel.Gates(kind), hidden = weightHh.Size(1), width = gates * hidden;
+        bool lstm = kind == RecurrentCellKind.Lstm;
+        if (inputGates.Rank != 3 || inputGates.Size(2) != width || weightHh.Size(0) != width || h0.Rank != 2
+            || h0.Size(0) != inputGates.Size(0) || h0.Size(1) != hidden || (biasHh is not null && biasHh.Length != width)
+            || lstm != c0 is not null || (c0 is not null && !Shape.Equal(c0.Shape, h0.Shape)))
+            throw new ArgumentException(
+                $"Recurrence ({kind}): input gates {Shape.Format(inputGates.Shape)}, W_hh {Shape.Format(weightHh.Shape)}, " +
+                $"h0 {Shape.Format(h0.Shape)}{(c0 is null ? "" : $", c0 {Shape.Format(c0.Shape)}")} do not fit [B, T, G·H], [G·H, H], [B, H] with G = {gates}.");
+        int batch = inputGates.Size(0), steps = inputGates.Size(1), stateWidth = lstm ? 2 * hidden : hidden;
+        int[] length = lengths ?? [.. Enumerable.Repeat(steps, batch)];
+        int savedWidth = RecurrentCellKernel.SavedWidth(kind) * hidden;
+
+        var states = Tensor.Zeros(batch, steps, stateWidth);
+        var saved = Tensor.Empty([batch, steps, savedWidth]);
+        var h = h0.Data.ToArray();
+        var c = c0?.Data.ToArray() ?? [];
+        var hiddenGates = new float[batch * width];
+        for (int s = 0; s < steps; s++)
+        {
+            int t = reverse ? steps - 1 - s : s;
+            RecurrentGates(h, weightHh, biasHh, hiddenGates, batch);
+            for (int b = 0; b < batch; b++)
+            {
+                if (t >= length[b]) continue;
+                var hRow = h.AsSpan(b * hidden, hidden);
+                var cRow = lstm ? c.AsSpan(b * hidden, hidden) : default;
+                int row = (b * steps) + t;
+                RecurrentCellKernel.Forward(kind, inputGates.Data.Slice(row * width, width), hiddenGates.AsSpan(b * width, width),
+                    hRow, cRow, saved.Data.Slice(row * savedWidth, savedWidth));
+                hRow.CopyTo(states.Data.Slice(row * stateWidth, hidden));
+                if (lstm) cRow.CopyTo(states.Data.Slice((row * stateWidth) + hidden, hidden));
+            }
+        }
+
+        Tensor[] inputs = [inputGates, weightHh, .. biasHh is null ? Array.Empty<Tensor>() : [biasHh], h0, .. c0 is null ? Array.Empty<Tensor>() : [c0]];
+        return Tape.Record(states, "Recurrence", inputs, o =>
+        {
+            var dStates = o.Grad!.Data;
+            var dInput = Tensor.Zeros(batch, steps, width);
+            var dHidden = Tensor.Zeros(batch, steps, width);
+            var previous = Tensor.Zeros(batch, steps, hidden); // h_{t−1} of every active step, for dL/dW_hh
+            var dh = new float[batch * hidden];
+            var dc = new float[lstm ? batch * hidden : 0];
+            var dhDirect = new float[hidden];
+            var carried = new float[batch * hidden];
+            for (int s = steps - 1; s >= 0; s--)
+            {
+                int t = reverse ? steps - 1 - s : s;
+                for (int b = 0; b < batch; b++)
+                {
+                    if (t >= length[b]) continue;
+                    int row = (b * steps) + t, before = PreviousStep(t, length[b], steps, reverse);
+                    var dhRow = dh.AsSpan(b * hidden, hidden);
+                    TensorPrimitives.Add(dhRow, dStates.Slice(row * stateWidth, hidden), dhRow);
+                    var hPrevious = before < 0 ? h0.Data.Slice(b * hidden, hidden) : states.Data.Slice(((b * steps) + before) * stateWidth, hidden);
+                    hPrevious.CopyTo(previous.Data.Slice(row * hidden, hidden));
+                    Span<float> dcRow = default;
+                    ReadOnlySpan<float> cPrevious = default, cNow = default;
+                    if (lstm)
+                    {
+                        dcRow = dc.AsSpan(b * hidden, hidden);
+                        TensorPrimitives.Add(dcRow, dStates.Slice((row * stateWidth) + hidden, hidden), dcRow);
+                        cPrevious = before < 0 ? c0!.Data.Slice(b * hidden, hidden) : states.Data.Slice((((b * steps) + before) * stateWidth) + hidden, hidden);
+                        cNow = states.Data.Slice((row * stateWidth) + hidden, hidden);
+                    }
+                    RecurrentCellKernel.Backward(kind, dhRow, dcRow, hPrevious, cPrevious, cNow, saved.Data.Slice(row * savedWidth, savedWidth),
+                        dInput.Data.Slice(row * width, width), dHidden.Data.Slice(row * width, width));
+                }
+                // dL/dh_{t−1} = dgates_t W_hh (+ the direct part the cell left in dh); rows not active at t carry dh over.
+                dh.CopyTo(carried, 0);
+                HiddenGradient(dHidden, weightHh, carried, dh, t, steps, batch, hidden, width, length);
+            }
+            if (inputGates.RequiresGrad) Tape.WriteGrad(inputGates, g => dInput.Data.CopyTo(g));
+            if (weightHh.RequiresGrad)
+                unsafe
+                {
+                    var dWeight = Tape.GradSpan(weightHh, out bool accumulate);
+                    fixed (float* pd = dHidden.Data, pp = previous.Data, pw = dWeight)
+                        Gemm.Sgemm(true, false, width, hidden, batch * steps, 1f, pd, width, pp, hidden, accumulate ? 1f : 0f, pw, hidden);
+                }
+            if (biasHh is { RequiresGrad: true })
+            {
+                var dBias = Tape.GradSpan(biasHh, out bool accumulate);
+                if (!accumulate) dBias.Clear();
+                for (int r = 0; r < batch * steps; r++) TensorPrimitives.Add(dBias, dHidden.Data.Slice(r * width, width), dBias);
+            }
+            if (h0.RequiresGrad) Tape.WriteGrad(h0, g => dh.CopyTo(g));
+            if (c0 is { RequiresGrad: true }) Tape.WriteGrad(c0, g => dc.CopyTo(g));
+        });
+    }
+
+    /// <summary>
+    /// The last state of each row of a <see cref="Recurrence"/> result [B, T, S·H]: the state at step length − 1 (step 0
+    /// when <paramref name="reverse"/>), or the initial state (<paramref name="h0"/>, <paramref name="c0"/>) of a row of
+    /// length 0; [B, S·H].
+    /// </summary>
+    public static Tensor RecurrenceFinalState(this Tensor states, Tensor h0, Tensor? c0, int[]? lengths, bool reverse)
+    {
+        int batch = states.Size(0), steps = states.Size(1), width = states.Size(2), hidden = h0.Size(1);
+        var final = Tensor.Empty([batch, width]);
+        var source = new int[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            int length = lengths?[b] ?? steps;
+            source[b] = length == 0 ? -1 : (b * steps) + (reverse ? 0 : length - 1);
+            var row = final.Data.Slice(b * width, width);
+            if (source[b] >= 0) states.Data.Slice(source[b] * width, width).CopyTo(row);
+            else
+            {
+                h0.Data.Slice(b * hidden, hidden).CopyTo(row);
+                c0?.Data.Slice(b * hidden, hidden).CopyTo(row[hidden..]);
+            }
+        }
+        Tensor[] inputs = [states, h0, .. c0 is null ? Array.Empty<Tensor>() : [c0]];
+        return Tape.Record(final, "RecurrenceFinalState", inputs, o =>
+        {
+            var dFinal = o.Grad!.Data;
+            if (states.RequiresGrad)
+            {
+                var dStates = Tape.GradSpan(states);
+                for (int b = 0; b < batch; b++)
+                    if (source[b] >= 0) TensorPrimitives.Add(dStates.Slice(source[b] * width, width), dFinal.Slice(b * width, width), dStates.Slice(source[b] * width, width));
+            }
+            for (int b = 0; b < batch; b++)
+            {
+                if (source[b] >= 0) continue;
+                if (h0.RequiresGrad) TensorPrimitives.Add(Tape.GradSpan(h0).Slice(b * hidden, hidden), dFinal.Slice(b * width, hidden), Tape.GradSpan(h0).Slice(b * hidden, hidden));
+                if (c0 is { RequiresGrad: true })
+                    TensorPrimitives.Add(Tape.GradSpan(c0).Slice(b * hidden, hidden), dFinal.Slice((b * width) + hidden, hidden), Tape.GradSpan(c0).Slice(b * hidden, hidden));
+            }
+        });
+    }
+
+    /// <summary>The step processed just before <paramref name="t"/> in a row of <paramref name="length"/> steps, or −1 when t was its first.</summary>
+    private static int PreviousStep(int t, int length, int steps, bool reverse) =>
+        reverse ? (t + 1 < length ? t + 1 : -1) : t - 1;
+
+    /// <summary>h W_hhᵀ + b_hh for all rows [B, G·H].</summary>
+    private static unsafe void RecurrentGates(float[] h, Tensor weightHh, Tensor? biasHh, float[] output, int batch)
+    {
+        int hidden = weightHh.Size(1), width = weightHh.Size(0);
+        fixed (float* ph = h, po = output)
+        fixed (float* pw = weightHh.Data)
+            Gemm.Sgemm(false, true, batch, width, hidden, 1f, ph, hidden, pw, hidden, 0f, po, width);
+        if (biasHh is null) return;
+        for (int b = 0; b < batch; b++) TensorPrimitives.Add(output.AsSpan(b * width, width), biasHh.Data, output.AsSpan(b * width, width));
+    }
+
+    /// <summary>
+    /// dh ← dgates_t W_hh + the direct part in <paramref name="carried"/> for rows active at step t; inactive rows keep
+    /// <paramref name="carried"/> (their state passed through the step unchanged).
+    /// </summary>
+    private static unsafe void HiddenGradient(Tensor dHidden, Tensor weightHh, float[] carried, float[] dh, int t, int steps, int batch,
+        int hidden, int width, int[] length)
+    {
+        fixed (float* pd = dHidden.Data, ph = dh)
+        fixed (float* pw = weightHh.Data)
+            Gemm.Sgemm(false, false, batch, hidden, width, 1f, pd + ((long)t * width), steps * width, pw, hidden, 0f, ph, hidden);
+        for (int b = 0; b < batch; b++)
+        {
+            var row = dh.AsSpan(b * hidden, hidden);
+            if (t < length[b]) TensorPrimitives.Add(row, carried.AsSpan(b * hidden, hidden), row);
+            else carried.AsSpan(b * hidden, hidden).CopyTo(row);
+        }
+    }
+}
