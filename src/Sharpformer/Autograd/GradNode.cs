@@ -14,15 +14,22 @@ public delegate void GradientWriter(Span<float> destination);
 /// </summary>
 public sealed class GradNode
 {
-    internal GradNode(string op, Tensor[] inputs, BackwardFunction backward)
+    internal GradNode(string op, Tensor[] inputs, BackwardFunction backward, int sequentialSteps = 1)
     {
         Op = op;
         Inputs = inputs;
         Backward = backward;
+        SequentialSteps = sequentialSteps;
     }
 
     /// <summary>Name of the operation that produced the tensor, e.g. "MatMul".</summary>
     public string Op { get; }
+
+    /// <summary>
+    /// Dependent stages the operation runs one after another inside (1 for most; a fused recurrence over T steps runs
+    /// 2T: a GEMM and a cell update per step), so <see cref="GraphDepth"/> still counts them.
+    /// </summary>
+    public int SequentialSteps { get; }
 
     /// <summary>The operation's tensor inputs, in order.</summary>
     public IReadOnlyList<Tensor> Inputs { get; }

@@ -12,8 +12,9 @@ public static class GraphDepth
 {
     /// <summary>
     /// Longest chain of recorded operations ending at <paramref name="root"/>: 0 for a leaf (or a tensor made without
-    /// recording), 1 + the deepest input's depth otherwise. Iterative, so graphs thousands of steps deep do not
-    /// overflow the stack.
+    /// recording), otherwise the deepest input's depth plus the operation's <see cref="GradNode.SequentialSteps"/> (1 for
+    /// most; a fused operation counts the dependent stages it runs inside). Iterative, so graphs thousands of steps
+    /// deep do not overflow the stack.
     /// </summary>
     public static int Of(Tensor root)
     {
@@ -31,10 +32,10 @@ public static class GraphDepth
                 if (!depth.ContainsKey(inputs[next])) stack.Push((inputs[next], 0));
                 continue;
             }
-            int deepest = -1;
+            int deepest = 0;
             if (inputs is not null)
                 foreach (var input in inputs) deepest = Math.Max(deepest, depth[input]);
-            depth[t] = deepest + 1;
+            depth[t] = t.GradFn is null ? 0 : deepest + t.GradFn.SequentialSteps;
         }
         return depth[root];
     }

@@ -11,7 +11,8 @@ public static partial class Ops
     /// b_hh [G·H] (or null), and the initial state h0 (and c0 for the LSTM) [B, H], returns every step's state
     /// [B, T, S·H] — h, followed by c for the LSTM (S = 2). Each step costs one GEMM h_{t−1} W_hhᵀ and one fused pass of
     /// the cell equations (<see cref="RecurrentCellKernel"/>); the backward pass one GEMM per step for dL/dh_{t−1} and a
-    /// single GEMM for dL/dW_hh over all steps. With <paramref name="reverse"/> the steps run from last to first. Rows
+    /// single GEMM for dL/dW_hh over all steps. The steps stay dependent: the node counts 2T sequential stages for
+    /// <see cref="GraphDepth"/>. With <paramref name="reverse"/> the steps run from last to first. Rows
     /// may stop early at their <paramref name="lengths"/>: from step length on a row's state is carried unchanged and its
     /// entries of the result are zero (PyTorch's packed sequences); the last state of each row is
     /// <see cref="RecurrenceFinalState"/>.
@@ -107,7 +108,7 @@ public static partial class Ops
             }
             if (h0.RequiresGrad) Tape.WriteGrad(h0, g => dh.CopyTo(g));
             if (c0 is { RequiresGrad: true }) Tape.WriteGrad(c0, g => dc.CopyTo(g));
-        });
+        }, sequentialSteps: 2 * steps); // per step a GEMM h W_hhᵀ, then the cell update that needs it
     }
 
     /// <summary>

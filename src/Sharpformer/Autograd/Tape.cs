@@ -11,15 +11,16 @@ public static class Tape
 {
     /// <summary>
     /// Attaches <paramref name="backward"/> to <paramref name="output"/> when recording is on and any input requires a
-    /// gradient; otherwise does nothing, so inference pays no bookkeeping.
+    /// gradient; otherwise does nothing, so inference pays no bookkeeping. <paramref name="sequentialSteps"/> is the
+    /// number of dependent stages a fused operation runs inside (<see cref="GradNode.SequentialSteps"/>).
     /// </summary>
-    public static Tensor Record(Tensor output, string op, Tensor[] inputs, BackwardFunction backward)
+    public static Tensor Record(Tensor output, string op, Tensor[] inputs, BackwardFunction backward, int sequentialSteps = 1)
     {
         if (!GradMode.IsEnabled) return output;
         bool any = false;
         foreach (var input in inputs) any |= input.RequiresGrad;
         if (!any) return output;
-        output.GradFn = new GradNode(op, inputs, backward);
+        output.GradFn = new GradNode(op, inputs, backward, sequentialSteps);
         output.MarkRequiresGrad();
         return output;
     }

@@ -99,7 +99,9 @@ public sealed class ParallelismExperiment : IExperiment
         md.Append($"Forward+backward of one layer (loss = mean of its outputs) at batch {Batch}, d_model {DModel} (encoder layer: {Heads} heads, d_ff {DFf}, ");
         md.Append("post-norm, no dropout), random inputs; median of 5-7 timed runs after a warm-up, on 1 thread and on all ");
         md.Append($"{all} cores (`KernelThreads`). The sequential depth is the longest chain of dependent operations in the autograd graph ");
-        md.Append("of the loss (`GraphDepth.Of`), counted on the graph each layer really recorded. Raw rows: [parallelism.csv](parallelism.csv); ");
+        md.Append("of the loss (`GraphDepth.Of`), counted on the graph each layer really recorded; the recurrent layers record their ");
+        md.Append("whole time loop as one fused operation (`Ops.Recurrence`), which counts its two dependent stages per step (the GEMM ");
+        md.Append("h_{t−1} W_hhᵀ, then the cell update). Raw rows: [parallelism.csv](parallelism.csv); ");
         md.Append("speed-ups: [parallelism_summary.csv](parallelism_summary.csv).\n\n");
         md.Append(context.Figure("parallelism_time.svg", new LineChart
         {

@@ -48,4 +48,15 @@ public sealed class GraphDepthTests
         Assert.Equal(d16 - d8, (d32 - d16) / 2);
         Assert.True(d16 - d8 >= 8, $"each extra step must add at least one dependent operation (depths {d8}, {d16}, {d32})");
     }
+
+    [Fact]
+    public void A_fused_recurrence_counts_two_dependent_stages_per_step()
+    {
+        var gates = Tensor.Randn(new Rng(3), 2, 5, 8);
+        var weight = Tensor.Randn(new Rng(4), 8, 8);
+        gates.RequiresGrad = weight.RequiresGrad = true;
+        var states = gates.Recurrence(weight, null, Tensor.Zeros(2, 8), null, Sharpformer.Kernels.RecurrentCellKind.Tanh);
+        Assert.Equal(10, GraphDepth.Of(states));
+        Assert.Equal(11, GraphDepth.Of(states.Sum()));
+    }
 }
