@@ -32,18 +32,23 @@ public static partial class Ops
         int[] length = lengths ?? [.. Enumerable.Repeat(steps, batch)];
         int savedWidth = RecurrentCellKernel.SavedWidth(kind) * hidden;
 
-        var states = Tensor.Zeros(batch, steps, stateWidth);
+        var states = Tensor.Empty([batch, steps, stateWidth]);
         var saved = Tensor.Empty([batch, steps, savedWidth]);
         var h = h0.Data.ToArray();
         var c = c0?.Data.ToArray() ?? [];
         var hiddenGates = new float[batch * width];
+        using var packedWeight = PackedWeight(weightHh, transpose: true);
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
-            RecurrentGates(h, weightHh, biasHh, hiddenGates, batch);
+            RecurrentGates(h, packedWeight, biasHh, hiddenGates, batch);
             for (int b = 0; b < batch; b++)
             {
-                if (t >= length[b]) continue;
+                if (t >= length[b])
+                {
+                    states.Data.Slice(((b * steps) + t) * stateWidth, stateWidth).Clear();
+                    continue;
+                }
                 var hRow = h.AsSpan(b * hidden, hidden);
                 var cRow = lstm ? c.AsSpan(b * hidden, hidden) : default;
                 int row = (b * steps) + t;
@@ -58,20 +63,32 @@ public static partial class Ops
         return Tape.Record(states, "Recurrence", inputs, o =>
         {
             var dStates = o.Grad!.Data;
-            var dInput = Tensor.Zeros(batch, steps, width);
-            var dHidden = Tensor.Zeros(batch, steps, width);
-            var previous = Tensor.Zeros(batch, steps, hidden); // h_{t−1} of every active step, for dL/dW_hh
+            // The input gates' gradient is written in place when it is the first to arrive; the recurrent gates' gradient
+            // is the same numbers except for the GRU's n block, so it shares the buffer otherwise.
+            bool accumulateInput = false;
+            var dInput = inputGates.RequiresGrad ? Tape.GradSpan(inputGates, out accumulateInput) : default;
+            var dInputTensor = !inputGates.RequiresGrad || accumulateInput ? Tensor.Empty([batch, steps, width]) : null;
+            if (dInputTensor is not null) dInput = dInputTensor.Data;
+            var dHidden = kind == RecurrentCellKind.Gru ? Tensor.Empty([batch, steps, width]).Data : dInput;
+            var previous = Tensor.Empty([batch, steps, hidden]); // h_{t−1} of every step (0 past a row's length), for dL/dW_hh
             var dh = new float[batch * hidden];
             var dc = new float[lstm ? batch * hidden : 0];
-            var dhDirect = new float[hidden];
             var carried = new float[batch * hidden];
+            using var packedWeight = PackedWeight(weightHh, transpose: false);
             for (int s = steps - 1; s >= 0; s--)
             {
                 int t = reverse ? steps - 1 - s : s;
                 for (int b = 0; b < batch; b++)
                 {
-                    if (t >= length[b]) continue;
-                    int row = (b * steps) + t, before = PreviousStep(t, length[b], steps, reverse);
+                    int row = (b * steps) + t;
+                    if (t >= length[b])
+                    {
+                        dInput.Slice(row * width, width).Clear();
+                        dHidden.Slice(row * width, width).Clear();
+                        previous.Data.Slice(row * hidden, hidden).Clear();
+                        continue;
+                    }
+                    int before = PreviousStep(t, length[b], steps, reverse);
                     var dhRow = dh.AsSpan(b * hidden, hidden);
                     TensorPrimitives.Add(dhRow, dStates.Slice(row * stateWidth, hidden), dhRow);
                     var hPrevious = before < 0 ? h0.Data.Slice(b * hidden, hidden) : states.Data.Slice(((b * steps) + before) * stateWidth, hidden);
@@ -86,25 +103,25 @@ public static partial class Ops
                         cNow = states.Data.Slice((row * stateWidth) + hidden, hidden);
                     }
                     RecurrentCellKernel.Backward(kind, dhRow, dcRow, hPrevious, cPrevious, cNow, saved.Data.Slice(row * savedWidth, savedWidth),
-                        dInput.Data.Slice(row * width, width), dHidden.Data.Slice(row * width, width));
+                        dInput.Slice(row * width, width), dHidden.Slice(row * width, width));
                 }
                 // dL/dh_{t−1} = dgates_t W_hh (+ the direct part the cell left in dh); rows not active at t carry dh over.
                 dh.CopyTo(carried, 0);
-                HiddenGradient(dHidden, weightHh, carried, dh, t, steps, batch, hidden, width, length);
+                HiddenGradient(dHidden, packedWeight, carried, dh, t, steps, batch, hidden, width, length);
             }
-            if (inputGates.RequiresGrad) Tape.WriteGrad(inputGates, g => dInput.Data.CopyTo(g));
+            if (inputGates.RequiresGrad && accumulateInput) TensorPrimitives.Add(inputGates.Grad!.Data, dInputTensor!.Data, inputGates.Grad.Data);
             if (weightHh.RequiresGrad)
                 unsafe
                 {
                     var dWeight = Tape.GradSpan(weightHh, out bool accumulate);
-                    fixed (float* pd = dHidden.Data, pp = previous.Data, pw = dWeight)
+                    fixed (float* pd = dHidden, pp = previous.Data, pw = dWeight)
                         Gemm.Sgemm(true, false, width, hidden, batch * steps, 1f, pd, width, pp, hidden, accumulate ? 1f : 0f, pw, hidden);
                 }
             if (biasHh is { RequiresGrad: true })
             {
                 var dBias = Tape.GradSpan(biasHh, out bool accumulate);
                 if (!accumulate) dBias.Clear();
-                for (int r = 0; r < batch * steps; r++) TensorPrimitives.Add(dBias, dHidden.Data.Slice(r * width, width), dBias);
+                for (int r = 0; r < batch * steps; r++) TensorPrimitives.Add(dBias, dHidden.Slice(r * width, width), dBias);
             }
             if (h0.RequiresGrad) Tape.WriteGrad(h0, g => dh.CopyTo(g));
             if (c0 is { RequiresGrad: true }) Tape.WriteGrad(c0, g => dc.CopyTo(g));
@@ -157,13 +174,20 @@ public static partial class Ops
     private static int PreviousStep(int t, int length, int steps, bool reverse) =>
         reverse ? (t + 1 < length ? t + 1 : -1) : t - 1;
 
-    /// <summary>h W_hhᵀ + b_hh for all rows [B, G·H].</summary>
-    private static unsafe void RecurrentGates(float[] h, Tensor weightHh, Tensor? biasHh, float[] output, int batch)
+    /// <summary>W_hh [G·H, H] packed once for all steps: as W_hhᵀ (for h W_hhᵀ) or as itself (for dgates W_hh). Tensor storage is pinned.</summary>
+    private static unsafe PackedMatrix PackedWeight(Tensor weightHh, bool transpose)
     {
-        int hidden = weightHh.Size(1), width = weightHh.Size(0);
-        fixed (float* ph = h, po = output)
+        int width = weightHh.Size(0), hidden = weightHh.Size(1);
         fixed (float* pw = weightHh.Data)
-            Gemm.Sgemm(false, true, batch, width, hidden, 1f, ph, hidden, pw, hidden, 0f, po, width);
+            return transpose ? new PackedMatrix(true, pw, hidden, hidden, width) : new PackedMatrix(false, pw, hidden, width, hidden);
+    }
+
+    /// <summary>h W_hhᵀ + b_hh for all rows [B, G·H].</summary>
+    private static unsafe void RecurrentGates(float[] h, PackedMatrix weightTransposed, Tensor? biasHh, float[] output, int batch)
+    {
+        int hidden = weightTransposed.K, width = weightTransposed.N;
+        fixed (float* ph = h, po = output)
+            weightTransposed.Multiply(false, batch, 1f, ph, hidden, 0f, po, width);
         if (biasHh is null) return;
         for (int b = 0; b < batch; b++) TensorPrimitives.Add(output.AsSpan(b * width, width), biasHh.Data, output.AsSpan(b * width, width));
     }
@@ -172,12 +196,11 @@ public static partial class Ops
     /// dh ← dgates_t W_hh + the direct part in <paramref name="carried"/> for rows active at step t; inactive rows keep
     /// <paramref name="carried"/> (their state passed through the step unchanged).
     /// </summary>
-    private static unsafe void HiddenGradient(Tensor dHidden, Tensor weightHh, float[] carried, float[] dh, int t, int steps, int batch,
+    private static unsafe void HiddenGradient(Span<float> dHidden, PackedMatrix weightHh, float[] carried, float[] dh, int t, int steps, int batch,
         int hidden, int width, int[] length)
     {
-        fixed (float* pd = dHidden.Data, ph = dh)
-        fixed (float* pw = weightHh.Data)
-            Gemm.Sgemm(false, false, batch, hidden, width, 1f, pd + ((long)t * width), steps * width, pw, hidden, 0f, ph, hidden);
+        fixed (float* pd = dHidden, ph = dh)
+            weightHh.Multiply(false, batch, 1f, pd + ((long)t * width), steps * width, 0f, ph, hidden);
         for (int b = 0; b < batch; b++)
         {
             var row = dh.AsSpan(b * hidden, hidden);

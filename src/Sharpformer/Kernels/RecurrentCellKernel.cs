@@ -80,8 +80,9 @@ public static class RecurrentCellKernel
     /// One backward step of one row. In: <paramref name="dh"/> (and <paramref name="dc"/>), the gradient reaching the new
     /// state; the previous state <paramref name="hPrevious"/>/<paramref name="cPrevious"/>; the new c <paramref name="c"/>
     /// (LSTM); the saved activations. Out: the gradients of the input gates and of the recurrent gates (which differ only
-    /// for the GRU's n block), <paramref name="dh"/> overwritten with the part of dL/dh_prev that does not pass through
-    /// W_hh (nonzero for the GRU only) and <paramref name="dc"/> with dL/dc_prev (LSTM).
+    /// for the GRU's n block, and may share memory for the other cells), <paramref name="dh"/> overwritten with the part
+    /// of dL/dh_prev that does not pass through W_hh (nonzero for the GRU only) and <paramref name="dc"/> with dL/dc_prev
+    /// (LSTM).
     /// </summary>
     public static void Backward(RecurrentCellKind kind, Span<float> dh, Span<float> dc, ReadOnlySpan<float> hPrevious,
         ReadOnlySpan<float> cPrevious, ReadOnlySpan<float> c, ReadOnlySpan<float> saved, Span<float> dInputGates, Span<float> dHiddenGates)
@@ -95,7 +96,7 @@ public static class RecurrentCellKernel
                     float y = saved[j];
                     dInputGates[j] = kind == RecurrentCellKind.Tanh ? dh[j] * (1f - (y * y)) : y > 0f ? dh[j] : 0f;
                 }
-                dInputGates.CopyTo(dHiddenGates);
+                if (!dInputGates.Overlaps(dHiddenGates)) dInputGates.CopyTo(dHiddenGates);
                 dh.Clear();
                 break;
             case RecurrentCellKind.Lstm:
@@ -110,7 +111,7 @@ public static class RecurrentCellKernel
                     dInputGates[(3 * size) + j] = dh[j] * tanhC * o * (1f - o);
                     dc[j] = dCell * f;
                 }
-                dInputGates.CopyTo(dHiddenGates);
+                if (!dInputGates.Overlaps(dHiddenGates)) dInputGates.CopyTo(dHiddenGates);
                 dh.Clear();
                 break;
             case RecurrentCellKind.Gru:
