@@ -30,7 +30,10 @@ internal static class BenchRecurrentCommand
             int b = r.GetValue(batch), width = r.GetValue(d);
             var rng = new Rng(1);
             var rows = new List<Row>();
-            foreach (var layer in new[] { SequenceLayer.Lstm(width, rng), SequenceLayer.Gru(width, rng) })
+            var layers = new[] { SequenceLayer.Lstm(width, rng), SequenceLayer.Gru(width, rng) };
+            foreach (var layer in layers) // JIT tiers and buffer pools settle before anything is timed
+                WallClock.MedianMilliseconds(() => layer.ForwardBackward(Tensor.Randn(rng, b, ns[0], width)), warmup: 10, repeats: 1);
+            foreach (var layer in layers)
                 foreach (int n in ns)
                 {
                     var x = Tensor.Randn(rng, b, n, width);
