@@ -23,7 +23,7 @@ public sealed class DistributedTrainingTests
         using var dir = new TemporaryDirectory();
         string parallel = Path.Combine(dir.Path, "parallel"), single = Path.Combine(dir.Path, "single");
 
-        var (code, stdout, stderr) = SharpformerProcess.RunLaunched([mpirun, "--allow-run-as-root", "--oversubscribe", "-np", "2"], OneThread, null,
+        var (code, stdout, stderr) = SharpformerProcess.RunLaunched([mpirun, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", "2"], OneThread, null,
             [.. TrainTiny, "--out", parallel, "--distributed", "mpi"]);
         Assert.True(code == 0, $"mpirun exited {code}: {stderr}\n{stdout}");
         Assert.Single(stdout.Split('\n'), line => line.StartsWith("Trained", StringComparison.Ordinal)); // only rank 0 reports
