@@ -68,7 +68,12 @@ public sealed class RescueExperiment : IExperiment
         md.Append($"\n**What this shows here.** Best exact match: `{table.Get(ranked[0], "arch")}` ({table.Get(ranked[0], "exact_match")}); ");
         md.Append($"worst: `{table.Get(ranked[^1], "arch")}` ({table.Get(ranked[^1], "exact_match")}). The dispatch copies numbers and ");
         md.Append("places from anywhere in the report, which a context-vector model must squeeze through one state; attention lets the ");
-        md.Append("decoder look them up, which the heatmaps show as sharp source positions for the copied characters.\n");
+        md.Append("decoder look them up, which the heatmaps show as sharp source positions for the copied characters.");
+        var bySteps = table.Rows.OrderByDescending(r => table.Number(r, "steps")).ToList();
+        md.Append($" The budget is wall-clock time, so speed per step decides as much as architecture: `{table.Get(bySteps[0], "arch")}` ");
+        md.Append($"completed {table.Get(bySteps[0], "steps")} steps, `{table.Get(bySteps[^1], "arch")}` {table.Get(bySteps[^1], "steps")} ");
+        md.Append("(a recurrent decoder runs its attention and cell one target position at a time, in training too, where the Transformer's ");
+        md.Append("masked decoder processes every position of a batch in one pass).\n");
         return md.ToString();
     }
 
