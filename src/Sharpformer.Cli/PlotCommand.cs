@@ -20,8 +20,9 @@ internal static class PlotCommand
         x.AcceptOnlyFromAmong("step", "minutes");
         var logY = new Option<bool>("--log-y") { Description = "Logarithmic vertical axis." };
         var title = new Option<string?>("--title") { Description = "Chart title (default: the field)." };
+        var yLabel = new Option<string?>("--y-label") { Description = "Vertical axis label with its unit (default: the field)." };
         var output = new Option<FileInfo>("--out") { Description = "SVG file to write.", Required = true };
-        var command = new Command("plot", "Draw training curves from metrics.jsonl files as an SVG chart.") { runs, y, x, logY, title, output };
+        var command = new Command("plot", "Draw training curves from metrics.jsonl files as an SVG chart.") { runs, y, x, logY, title, yLabel, output };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             string field = r.GetValue(y)!, axis = r.GetValue(x)!;
@@ -41,7 +42,7 @@ internal static class PlotCommand
             }
             var chart = new LineChart
             {
-                Title = r.GetValue(title) ?? field, XLabel = axis == "step" ? "optimiser step" : "wall-clock time (minutes)", YLabel = field,
+                Title = r.GetValue(title) ?? field, XLabel = axis == "step" ? "optimiser step" : "wall-clock time (minutes)", YLabel = r.GetValue(yLabel) ?? field,
                 Series = series, LogY = r.GetValue(logY),
             };
             AtomicFile.WriteAllText(r.GetValue(output)!.FullName, chart.Render());
