@@ -6,7 +6,8 @@ namespace Sharpformer.Kernels;
 /// <summary>
 /// A small pool of 64-byte aligned native scratch buffers for packed GEMM operands, so steady-state calls neither
 /// allocate nor touch the GC heap (nor take fresh pages from the OS, whose first touch costs more than the packing).
-/// A request gets the smallest free buffer that fits, so small requests do not strand the large buffers.
+/// A request gets the smallest free buffer that fits, so small requests do not strand the large buffers. Each thread
+/// keeps its last two returned buffers to itself, so the threads of a parallel GEMM do not meet on the pool's lock.
 /// </summary>
 internal static unsafe class GemmBuffers
 {
@@ -21,9 +22,23 @@ internal static unsafe class GemmBuffers
     // Each buffer starts with a 64-byte header holding its capacity in floats; callers see the memory after it.
     private static readonly List<nint> Free = new(Capacity);
 
+    [ThreadStatic]
+    private static nint[]? own;
+
     /// <summary>Returns a buffer of at least <paramref name="floats"/> floats, aligned to 64 bytes.</summary>
     public static float* Rent(long floats)
     {
+        var mine = own ??= new nint[2];
+        int fit = -1;
+        for (int i = 0; i < mine.Length; i++)
+            if (mine[i] != 0 && *(long*)mine[i] >= floats && (fit < 0 || *(long*)mine[i] < *(long*)mine[fit])) fit = i;
+        if (fit >= 0)
+        {
+            nint block = mine[fit];
+            mine[fit] = 0;
+            return (float*)(block + Alignment);
+        }
+
         lock (Free)
         {
             int best = -1;
@@ -51,6 +66,14 @@ internal static unsafe class GemmBuffers
     public static void Return(float* buffer)
     {
         nint block = (nint)buffer - Alignment;
+        var mine = own ??= new nint[2];
+        for (int i = 0; i < mine.Length; i++)
+        {
+            if (mine[i] != 0) continue;
+            mine[i] = block;
+            return;
+        }
+
         lock (Free)
         {
             if (Free.Count < Capacity)
