@@ -67,12 +67,12 @@ public static partial class Ops
     public static Tensor Mul(this Tensor x, float s)
     {
         var y = Tensor.Empty(x.Dims);
-        TensorPrimitives.Multiply(x.Data, s, y.Data);
+        ElementwiseKernel.Binary<MultiplyOperator>(x.Data, s, y.Data);
         return Tape.Record(y, "Scale", [x], o =>
         {
             var dx = Tape.GradSpan(x, out bool accumulate);
             if (accumulate) TensorPrimitives.MultiplyAdd(o.Grad!.Data, s, dx, dx);
-            else TensorPrimitives.Multiply(o.Grad!.Data, s, dx);
+            else ElementwiseKernel.Binary<MultiplyOperator>(o.Grad!.Data, s, dx);
         });
     }
 
@@ -80,7 +80,7 @@ public static partial class Ops
     public static Tensor Add(this Tensor x, float s)
     {
         var y = Tensor.Empty(x.Dims);
-        TensorPrimitives.Add(x.Data, s, y.Data);
+        ElementwiseKernel.Binary<AddOperator>(x.Data, s, y.Data);
         return Tape.Record(y, "AddScalar", [x], o => AccumulateBroadcastGrad(x, o.Grad!));
     }
 
@@ -93,7 +93,7 @@ public static partial class Ops
         if (Shape.Equal(a.Dims, b.Dims))
         {
             var same = Tensor.Empty(a.Dims);
-            TOp.Apply(a.Data, b.Data, same.Data);
+            ElementwiseKernel.Binary<TOp>(a.Data, b.Data, same.Data);
             return same;
         }
         var outShape = Shape.Broadcast(a.Dims, b.Dims, op);
@@ -109,8 +109,7 @@ public static partial class Ops
         var dx = Tape.GradSpan(input, out bool accumulate);
         if (grad.Length == input.Length)
         {
-            if (accumulate) TensorPrimitives.Add(dx, grad.Data, dx);
-            else grad.Data.CopyTo(dx);
+            ElementwiseKernel.CopyOrAdd(grad.Data, dx, accumulate);
             return;
         }
         if (!accumulate) dx.Clear();

@@ -120,8 +120,7 @@ public static partial class Ops
             if (biasHh is { RequiresGrad: true })
             {
                 var dBias = Tape.GradSpan(biasHh, out bool accumulate);
-                if (!accumulate) dBias.Clear();
-                for (int r = 0; r < batch * steps; r++) TensorPrimitives.Add(dBias, dHidden.Slice(r * width, width), dBias);
+                BiasKernel.SumRows(dHidden[..(batch * steps * width)], dBias, accumulate);
             }
             if (h0.RequiresGrad) Tape.WriteGrad(h0, g => dh.CopyTo(g));
             if (c0 is { RequiresGrad: true }) Tape.WriteGrad(c0, g => dc.CopyTo(g));

@@ -63,10 +63,41 @@ public static partial class Ops
         for (; i < dx.Length; i++) dx[i] = x[i] > 0f ? g[i] : 0f;
     }
 
-    private static Tensor Unary(string op, Tensor x, UnaryForward forward, UnaryBackward backward)
+    // Both passes run over fixed element ranges on both cores (RowParallel.ForElements).
+    private static unsafe Tensor Unary(string op, Tensor x, UnaryForward forward, UnaryBackward backward)
     {
         var y = Tensor.Empty(x.Dims);
-        forward(x.Data, y.Data);
-        return Tape.Record(y, op, [x], o => Tape.WriteGrad(x, dx => backward(x.Data, o.Data, o.Grad!.Data, dx)));
+        fixed (float* px = x.Data, py = y.Data)
+        {
+            var ranges = new UnaryForwardRanges { Forward = forward, X = px, Y = py };
+            RowParallel.ForElements(x.Length, ref ranges);
+        }
+        return Tape.Record(y, op, [x], o => Tape.WriteGrad(x, dx =>
+        {
+            fixed (float* px = x.Data, py = o.Data, pg = o.Grad!.Data, pdx = dx)
+            {
+                var ranges = new UnaryBackwardRanges { Backward = backward, X = px, Y = py, G = pg, Dx = pdx };
+                RowParallel.ForElements(dx.Length, ref ranges);
+            }
+        }));
+    }
+
+    private unsafe struct UnaryForwardRanges : IRowRange
+    {
+        public UnaryForward Forward;
+        public float* X, Y;
+
+        public readonly void Run(int start, int end) =>
+            Forward(new ReadOnlySpan<float>(X + start, end - start), new Span<float>(Y + start, end - start));
+    }
+
+    private unsafe struct UnaryBackwardRanges : IRowRange
+    {
+        public UnaryBackward Backward;
+        public float* X, Y, G, Dx;
+
+        public readonly void Run(int start, int end) =>
+            Backward(new ReadOnlySpan<float>(X + start, end - start), new ReadOnlySpan<float>(Y + start, end - start),
+                new ReadOnlySpan<float>(G + start, end - start), new Span<float>(Dx + start, end - start));
     }
 }

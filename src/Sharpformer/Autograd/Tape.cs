@@ -1,3 +1,4 @@
+using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Autograd;
@@ -64,7 +65,7 @@ public static class Tape
         }
         var contribution = Tensor.Empty(t.Dims);
         write(contribution.Data);
-        TensorPrimitives.Add(grad, contribution.Data, grad);
+        ElementwiseKernel.CopyOrAdd(contribution.Data, grad, accumulate: true);
         contribution.Buffer.Release();
     }
 

@@ -38,6 +38,12 @@ public static class RowParallel
         KernelThreads.For(count, ref ranges);
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> over element indices [0, <paramref name="length"/>) of a flat array — rows of one
+    /// element — in parallel ranges when large enough.
+    /// </summary>
+    public static void ForElements<TBody>(int length, ref TBody body) where TBody : struct, IRowRange => For(length, 1, ref body);
+
     private struct Ranges<TBody> : IParallelBody where TBody : struct, IRowRange
     {
         public TBody Body;

@@ -44,7 +44,6 @@ public sealed class Linear : Module
     {
         if (x.Size(-1) != InFeatures)
             throw new ArgumentException($"Linear({InFeatures}→{OutFeatures}): input shape {Shape.Format(x.Shape)} does not end in {InFeatures}.", nameof(x));
-        var y = x.MatMul(Weight, transB: true);
-        return Bias is null ? y : y.Add(Bias);
+        return x.Linear(Weight, Bias);
     }
 }

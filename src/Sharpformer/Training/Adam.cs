@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
+using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Training;
@@ -39,36 +39,50 @@ public sealed class Adam : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc />
-    protected override void Update(int index, Span<float> parameter, ReadOnlySpan<float> gradient, float lr)
+    protected override unsafe void Update(int index, Span<float> parameter, ReadOnlySpan<float> gradient, float lr)
     {
-        var m = _m[index].Data;
-        var v = _v[index].Data;
-        float stepSize = lr / (1f - MathF.Pow(Beta1, StepCount));
-        float inverseSqrtCorrection2 = 1f / MathF.Sqrt(1f - MathF.Pow(Beta2, StepCount));
-        float decay = 1f - lr * WeightDecay;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        fixed (float* pp = parameter, pg = gradient, pm = _m[index].Data, pv = _v[index].Data)
         {
-            var ms = MemoryMarshal.Cast<float, Vector<float>>(m);
-            var vs = MemoryMarshal.Cast<float, Vector<float>>(v);
-            var ps = MemoryMarshal.Cast<float, Vector<float>>(parameter);
-            var gs = MemoryMarshal.Cast<float, Vector<float>>(gradient);
-            for (int j = 0; j < ps.Length; j++)
+            var body = new UpdateRanges
             {
-                var g = gs[j];
-                ms[j] = Beta1 * ms[j] + (1f - Beta1) * g;
-                vs[j] = Beta2 * vs[j] + (1f - Beta2) * g * g;
-                var denominator = Vector.SquareRoot(vs[j]) * inverseSqrtCorrection2 + new Vector<float>(Eps);
-                ps[j] = ps[j] * decay - stepSize * ms[j] / denominator;
-            }
-            i = ps.Length * Vector<float>.Count;
+                P = pp, G = pg, M = pm, V = pv, Beta1 = Beta1, Beta2 = Beta2, Eps = Eps,
+                StepSize = lr / (1f - MathF.Pow(Beta1, StepCount)),
+                InverseSqrtCorrection2 = 1f / MathF.Sqrt(1f - MathF.Pow(Beta2, StepCount)),
+                Decay = 1f - (lr * WeightDecay),
+            };
+            RowParallel.ForElements(parameter.Length, ref body);
         }
-        for (; i < parameter.Length; i++)
+    }
+
+    /// <summary>The update of elements [start, end): one pass over θ, g, m and v, vectorised, on fixed element ranges.</summary>
+    private unsafe struct UpdateRanges : IRowRange
+    {
+        public float* P, G, M, V;
+        public float Beta1, Beta2, Eps, StepSize, InverseSqrtCorrection2, Decay;
+
+        public readonly void Run(int start, int end)
         {
-            float g = gradient[i];
-            m[i] = Beta1 * m[i] + (1f - Beta1) * g;
-            v[i] = Beta2 * v[i] + (1f - Beta2) * g * g;
-            parameter[i] = parameter[i] * decay - stepSize * m[i] / (MathF.Sqrt(v[i]) * inverseSqrtCorrection2 + Eps);
+            int i = start;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; i + Vector<float>.Count <= end; i += Vector<float>.Count)
+                {
+                    var g = Vector.Load(G + i);
+                    var m = (Beta1 * Vector.Load(M + i)) + ((1f - Beta1) * g);
+                    var v = (Beta2 * Vector.Load(V + i)) + ((1f - Beta2) * g * g);
+                    var denominator = (Vector.SquareRoot(v) * InverseSqrtCorrection2) + new Vector<float>(Eps);
+                    m.Store(M + i);
+                    v.Store(V + i);
+                    ((Vector.Load(P + i) * Decay) - (StepSize * m / denominator)).Store(P + i);
+                }
+            }
+            for (; i < end; i++)
+            {
+                float g = G[i];
+                M[i] = (Beta1 * M[i]) + ((1f - Beta1) * g);
+                V[i] = (Beta2 * V[i]) + ((1f - Beta2) * g * g);
+                P[i] = (P[i] * Decay) - (StepSize * M[i] / ((MathF.Sqrt(V[i]) * InverseSqrtCorrection2) + Eps));
+            }
         }
     }
 

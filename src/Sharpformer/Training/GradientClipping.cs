@@ -1,3 +1,4 @@
+using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Training;
@@ -13,16 +14,12 @@ public static class GradientClipping
     {
         var withGrad = parameters.Where(p => p.Grad is not null).ToList();
         double sumSquares = 0;
-        foreach (var p in withGrad)
-        {
-            var g = p.Grad!.Data;
-            for (int i = 0; i < g.Length; i++) sumSquares += (double)g[i] * g[i];
-        }
+        foreach (var p in withGrad) sumSquares += ElementwiseKernel.SumOfSquares(p.Grad!.Data);
         double norm = Math.Sqrt(sumSquares);
         if (maxNorm > 0 && double.IsFinite(norm) && norm > maxNorm)
         {
             float scale = (float)(maxNorm / (norm + 1e-6));
-            foreach (var p in withGrad) TensorPrimitives.Multiply(p.Grad!.Data, scale, p.Grad.Data);
+            foreach (var p in withGrad) ElementwiseKernel.Binary<MultiplyOperator>(p.Grad!.Data, scale, p.Grad.Data);
         }
         return norm;
     }

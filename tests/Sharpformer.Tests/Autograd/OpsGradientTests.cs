@@ -32,6 +32,19 @@ public sealed class OpsGradientTests
         Check(x => x[0].Add(0.75f), [Randn(2, 7)]);
     }
 
+    [Fact]
+    public void Linear_with_and_without_bias_has_correct_gradients_and_matches_matmul_plus_bias()
+    {
+        Check(x => x[0].Linear(x[1], x[2]), [Randn(1, 2, 3, 5), Randn(2, 4, 5), Randn(3, 4)]);
+        Check(x => x[0].Linear(x[1]), [Randn(4, 3, 5), Randn(5, 2, 5)]);
+        var (input, weight, bias) = (Randn(6, 2, 3, 5), Randn(7, 4, 5), Randn(8, 4));
+        var expected = input.MatMul(weight, transB: true).Add(bias).ToArray();
+        var actual = input.Linear(weight, bias).ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-5f);
+        var error = Assert.Throws<ArgumentException>(() => input.Linear(Randn(9, 4, 6), bias));
+        Assert.Contains("[2, 3, 5]", error.Message);
+    }
+
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(3, 5, 7)]

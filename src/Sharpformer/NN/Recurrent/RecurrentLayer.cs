@@ -135,11 +135,7 @@ public abstract class RecurrentLayer : Module
         $"{GetType().Name}(input {InputSize}, hidden {HiddenSize}, {NumLayers} layer{(NumLayers == 1 ? "" : "s")}{(Bidirectional ? ", bidirectional" : "")})";
 
     /// <summary>x W_ihᵀ + b_ih for all leading positions of <paramref name="input"/> at once: [.., I_k] → [.., G·H].</summary>
-    private Tensor Project(Tensor input, int index)
-    {
-        var gates = input.MatMul(_weightIh[index], transB: true);
-        return _biasIh[index] is { } bias ? gates.Add(bias) : gates;
-    }
+    private Tensor Project(Tensor input, int index) => input.Linear(_weightIh[index], _biasIh[index]);
 
     /// <summary>
     /// The time loop of one layer and direction over projected inputs [B, T, G·H]: outputs [B, T, H] (zero past a row's
