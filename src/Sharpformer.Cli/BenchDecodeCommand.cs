@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Sharpformer.Autograd;
 using Sharpformer.Decoding;
 using Sharpformer.Kernels;
 using Sharpformer.Training;
@@ -24,14 +25,19 @@ internal static class BenchDecodeCommand
         var tokens = ModelOptions.Positive("--tokens", "New tokens per sentence (<eos> banned until then).", 32);
         var threads = ModelOptions.Threads();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var command = new Command("decode", "Measure decoding speed with and without the key/value cache.") { preset, batch, beam, tokens, threads, json };
+        var profile = ProfileOption.Create();
+        var command = new Command("decode", "Measure decoding speed with and without the key/value cache.") { preset, batch, beam, tokens, threads, json, profile };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             if (r.GetValue(threads) is int count) KernelThreads.SetCount(count);
-            var result = DecodingBenchmark.Measure(TrainingBenchmarkPreset.Get(r.GetValue(preset)!).Model, r.GetValue(batch), r.GetValue(beam), newTokens: r.GetValue(tokens));
+            const int repeats = 3;
+            using var profiler = r.GetValue(profile) ? OpProfiler.Start() : null;
+            var result = DecodingBenchmark.Measure(TrainingBenchmarkPreset.Get(r.GetValue(preset)!).Model, r.GetValue(batch), r.GetValue(beam),
+                newTokens: r.GetValue(tokens), repeats: repeats, profiler: profiler);
             if (r.GetValue(json))
             {
                 Console.WriteLine(BenchJson.Serialize(result));
+                ProfileOption.Print(profiler, repeats, "cached decode", toStandardError: true);
                 return 0;
             }
             var c = CultureInfo.InvariantCulture;
@@ -40,6 +46,7 @@ internal static class BenchDecodeCommand
                 result.CachedTokensPerSecond.ToString("F0", c), result.UncachedTokensPerSecond.ToString("F0", c),
                 (result.UncachedMilliseconds / result.CachedMilliseconds).ToString("F2", c) + "x");
             AnsiConsole.Write(table);
+            ProfileOption.Print(profiler, repeats, "cached decode", toStandardError: false);
             return 0;
         }));
         return command;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Sharpformer.Autograd;
 using Sharpformer.Kernels;
 using Sharpformer.Training;
 using Spectre.Console;
@@ -24,18 +25,21 @@ internal static class BenchTrainCommand
         steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be at least 1."); });
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var distributed = DistributedOption.Create();
+        var profile = ProfileOption.Create();
         var command = new Command("train", "Measure full training steps (forward, backward, Adam) of a Transformer on a synthetic batch.")
         {
-            preset, threads, steps, json, distributed,
+            preset, threads, steps, json, distributed, profile,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             if (r.GetValue(threads) is int count) KernelThreads.SetCount(count);
             using var world = DistributedOption.Start(r.GetValue(distributed));
-            var result = TrainingBenchmark.Measure(TrainingBenchmarkPreset.Get(r.GetValue(preset)!), r.GetValue(steps), communicator: world);
+            using var profiler = r.GetValue(profile) ? OpProfiler.Start() : null;
+            var result = TrainingBenchmark.Measure(TrainingBenchmarkPreset.Get(r.GetValue(preset)!), r.GetValue(steps), communicator: world, profiler: profiler);
             if (world is { Rank: > 0 }) return 0;
             if (r.GetValue(json)) Console.WriteLine(BenchJson.Serialize(result));
             else Print(result);
+            ProfileOption.Print(profiler, r.GetValue(steps), "step", toStandardError: r.GetValue(json));
             return 0;
         }));
         return command;

@@ -17,6 +17,7 @@ public static class Tape
     /// </summary>
     public static Tensor Record(Tensor output, string op, Tensor[] inputs, BackwardFunction backward, int sequentialSteps = 1)
     {
+        OpProfiler.ForwardEnded(op);
         if (!GradMode.IsEnabled) return output;
         bool any = false;
         foreach (var input in inputs) any |= input.RequiresGrad;
@@ -92,7 +93,9 @@ public static class Tape
         {
             var t = order[i];
             if (t.Grad is null || t.GradFn is null) continue;
+            long start = OpProfiler.BackwardStarting();
             t.GradFn.Backward(t);
+            if (start != 0) OpProfiler.BackwardEnded(t.GradFn.Op, start);
             if (!ReferenceEquals(t, root))
             {
                 t.Grad.Buffer.Release();

@@ -19,8 +19,12 @@ public static class TrainingBenchmark
     /// <summary>Label smoothing of the benchmark's loss (Section 5.4).</summary>
     public const float LabelSmoothing = 0.1f;
 
-    /// <summary>Runs <paramref name="warmupSteps"/> untimed then <paramref name="steps"/> timed training steps of <paramref name="preset"/>.</summary>
-    public static TrainingBenchmarkResult Measure(TrainingBenchmarkPreset preset, int steps, int warmupSteps = 2, ICommunicator? communicator = null)
+    /// <summary>
+    /// Runs <paramref name="warmupSteps"/> untimed then <paramref name="steps"/> timed training steps of <paramref name="preset"/>;
+    /// a <paramref name="profiler"/> started on this thread is reset when the timed steps begin.
+    /// </summary>
+    public static TrainingBenchmarkResult Measure(TrainingBenchmarkPreset preset, int steps, int warmupSteps = 2, ICommunicator? communicator = null,
+        OpProfiler? profiler = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(warmupSteps);
@@ -38,18 +42,26 @@ public static class TrainingBenchmark
         long allocatedBefore = 0;
         for (int step = -warmupSteps; step < steps; step++)
         {
-            if (step == 0) allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            if (step == 0)
+            {
+                allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                profiler?.Reset();
+            }
             long start = Stopwatch.GetTimestamp();
             using (new TensorScope())
             {
                 var logits = model.Forward(source, targetInput);
                 model.Loss(logits, targetOutput, LabelSmoothing).Mul(share).Backward();
             }
+            OpProfiler.Section("release step tensors");
             long reduceStart = Stopwatch.GetTimestamp();
             if (world.Size > 1) buckets.AllReduceSum(world);
             double reduce = Stopwatch.GetElapsedTime(reduceStart).TotalMilliseconds;
+            OpProfiler.Section("all-reduce");
             optimizer.Step(1e-4f);
+            OpProfiler.Section("optimizer step");
             optimizer.ZeroGrad();
+            OpProfiler.Section("zero gradients");
             if (step < 0) continue;
             stepMs[step] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             allReduceMs += reduce;

@@ -23,8 +23,11 @@ public sealed class BenchCommandTests
     [Fact]
     public void Bench_decode_times_cached_and_uncached_decoding_of_exactly_the_requested_tokens()
     {
-        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "decode", "--batch", "2", "--beam", "2", "--tokens", "3", "--json");
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "decode", "--batch", "2", "--beam", "2", "--tokens", "3", "--json", "--profile");
         Assert.True(code == 0, stderr);
+        // --profile: the per-operation table goes to standard error, leaving standard output to the JSON.
+        Assert.Contains("Time per operation, per cached decode", stderr);
+        Assert.Matches(@"Linear\s+forward", stderr);
         using var result = JsonDocument.Parse(stdout);
         var root = result.RootElement;
         Assert.Equal((2, 2, 3), (root.GetProperty("batch").GetInt32(), root.GetProperty("beam").GetInt32(), root.GetProperty("new_tokens").GetInt32()));
