@@ -27,13 +27,13 @@ public static partial class Ops
                 throw new ArgumentOutOfRangeException(nameof(targets),
                     $"CrossEntropy: target {ids[i]} at position {i} is outside [0, {classes}) and is not the ignore index {ignoreIndex}.");
 
-        var logSumExp = new float[ids.Length];
-        var (sum, count) = CrossEntropyKernel.Forward(logits.Data, ids, classes, ignoreIndex, labelSmoothing, logSumExp);
+        var logSumExp = Tensor.Empty([ids.Length]);
+        var (sum, count) = CrossEntropyKernel.Forward(logits.Data, ids, classes, ignoreIndex, labelSmoothing, logSumExp.Data);
         var loss = Tensor.Scalar((float)(sum / count));
         return Tape.Record(loss, "CrossEntropy", [logits], o =>
         {
             float scale = o.Grad!.Data[0] / count;
-            Tape.WriteGrad(logits, d => CrossEntropyKernel.Backward(logits.Data, ids, classes, ignoreIndex, labelSmoothing, logSumExp, scale, d));
+            Tape.WriteGrad(logits, d => CrossEntropyKernel.Backward(logits.Data, ids, classes, ignoreIndex, labelSmoothing, logSumExp.Data, scale, d));
         });
     }
 }

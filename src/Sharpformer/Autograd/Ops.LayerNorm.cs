@@ -17,14 +17,14 @@ public static partial class Ops
         CheckAffine(bias, n, x, nameof(bias));
         int rows = n == 0 ? 0 : x.Length / n;
         var y = Tensor.Empty(x.Dims);
-        var mean = new float[rows];
-        var rstd = new float[rows];
+        var mean = Tensor.Empty([rows]);
+        var rstd = Tensor.Empty([rows]);
         LayerNormKernel.Forward(x.Data, weight is null ? default : weight.Data, bias is null ? default : bias.Data, eps,
-            y.Data, mean, rstd, n);
+            y.Data, mean.Data, rstd.Data, n);
         Tensor[] inputs = weight is null ? (bias is null ? [x] : [x, bias]) : (bias is null ? [x, weight] : [x, weight, bias]);
         return Tape.Record(y, "LayerNorm", inputs, o =>
         {
-            void Run(Span<float> dx) => LayerNormKernel.Backward(x.Data, weight is null ? default : weight.Data, mean, rstd, o.Grad!.Data, dx,
+            void Run(Span<float> dx) => LayerNormKernel.Backward(x.Data, weight is null ? default : weight.Data, mean.Data, rstd.Data, o.Grad!.Data, dx,
                 weight is { RequiresGrad: true } ? Tape.GradSpan(weight) : default,
                 bias is { RequiresGrad: true } ? Tape.GradSpan(bias) : default, n);
             if (x.RequiresGrad) Tape.WriteGrad(x, Run);

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Sharpformer.Kernels;
 
 /// <summary>
@@ -27,8 +29,12 @@ public static unsafe class LayerNormKernel
         ReadOnlySpan<float> g, Span<float> dx, Span<float> dGamma, Span<float> dBeta, int n)
     {
         int rows = mean.Length, ranges = RowParallel.RangeCount(rows, n);
-        var partialGamma = dGamma.IsEmpty ? [] : new float[ranges * n];
-        var partialBeta = dBeta.IsEmpty ? [] : new float[ranges * n];
+        // Per-range partial sums of dγ and dβ, from the shared array pool: a training step allocates nothing here.
+        var partials = ArrayPool<float>.Shared.Rent(2 * ranges * n);
+        var partialGamma = dGamma.IsEmpty ? [] : partials.AsSpan(0, ranges * n);
+        var partialBeta = dBeta.IsEmpty ? [] : partials.AsSpan(ranges * n, ranges * n);
+        partialGamma.Clear();
+        partialBeta.Clear();
         fixed (float* px = x, pg = gamma, pm = mean, pr = rstd, pgr = g, pdx = dx, ppg = partialGamma, ppb = partialBeta)
         {
             var body = new BackwardRanges
@@ -41,9 +47,10 @@ public static unsafe class LayerNormKernel
         }
         for (int i = 0; i < ranges; i++)
         {
-            if (!dGamma.IsEmpty) TensorPrimitives.Add(dGamma, partialGamma.AsSpan(i * n, n), dGamma);
-            if (!dBeta.IsEmpty) TensorPrimitives.Add(dBeta, partialBeta.AsSpan(i * n, n), dBeta);
+            if (!dGamma.IsEmpty) TensorPrimitives.Add(dGamma, partialGamma.Slice(i * n, n), dGamma);
+            if (!dBeta.IsEmpty) TensorPrimitives.Add(dBeta, partialBeta.Slice(i * n, n), dBeta);
         }
+        ArrayPool<float>.Shared.Return(partials);
     }
 
     private struct ForwardRows : IRowRange
@@ -78,8 +85,9 @@ public static unsafe class LayerNormKernel
         public readonly void Invoke(int index)
         {
             var (start, end) = RowParallel.Range(Rows, Ranges, index);
-            var xhat = new float[N];
-            var dxhat = new float[N];
+            const int StackFloats = 2048;
+            Span<float> xhat = N <= StackFloats ? stackalloc float[N] : new float[N];
+            Span<float> dxhat = N <= StackFloats ? stackalloc float[N] : new float[N];
             var dGamma = PartialGamma == null ? default : new Span<float>(PartialGamma + (long)index * N, N);
             var dBeta = PartialBeta == null ? default : new Span<float>(PartialBeta + (long)index * N, N);
             for (int r = start; r < end; r++)
