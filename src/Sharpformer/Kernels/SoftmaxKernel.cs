@@ -124,9 +124,24 @@ public static class SoftmaxKernel
     {
         float max = TensorPrimitives.Max(row);
         if (float.IsNegativeInfinity(max)) return max;
+        return max + (float)Math.Log(SumExp(row, max));
+    }
+
+    /// <summary>Σ exp(row − shift): vectorised exponentials over blocks of 512, the block sums added in double.</summary>
+    private static double SumExp(ReadOnlySpan<float> row, float shift)
+    {
+        const int Block = 512;
+        Span<float> buffer = stackalloc float[Math.Min(Block, row.Length)];
         double sum = 0;
-        foreach (float v in row) sum += MathF.Exp(v - max);
-        return max + (float)Math.Log(sum);
+        for (int i = 0; i < row.Length; i += Block)
+        {
+            var chunk = row.Slice(i, Math.Min(Block, row.Length - i));
+            var b = buffer[..chunk.Length];
+            TensorPrimitives.Subtract(chunk, shift, b);
+            TensorPrimitives.Exp(b, b);
+            sum += TensorPrimitives.Sum(b);
+        }
+        return sum;
     }
 
     // In place: row ← softmax(row) or log-softmax(row).
@@ -138,14 +153,12 @@ public static class SoftmaxKernel
             row.Fill(log ? float.NegativeInfinity : 0f);
             return;
         }
-        TensorPrimitives.Subtract(row, max, row);
         if (log)
         {
-            double sum = 0;
-            foreach (float v in row) sum += MathF.Exp(v);
-            TensorPrimitives.Subtract(row, (float)Math.Log(sum), row);
+            TensorPrimitives.Subtract(row, max + (float)Math.Log(SumExp(row, max)), row);
             return;
         }
+        TensorPrimitives.Subtract(row, max, row);
         TensorPrimitives.Exp(row, row);
         TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
     }
