@@ -15,6 +15,12 @@ public sealed record ExperimentContext
     /// <summary>A CSV of the PyTorch run of the parallelism workload (tools/experiments/parallelism_torch.sh), if any.</summary>
     public string? TorchCsv { get; init; }
 
+    /// <summary>Where experiments that train for long keep their run folders (the g2p experiment); default <c>OUT/runs</c>.</summary>
+    public string? Runs { get; init; }
+
+    /// <summary>The run folders' parent: <see cref="Runs"/>, else the <c>runs</c> folder of <see cref="OutDirectory"/>.</summary>
+    public string RunsDirectory => Runs ?? Path.Combine(OutDirectory, "runs");
+
     /// <summary>Progress lines (what is being measured now).</summary>
     public Action<string> Log { get; init; } = _ => { };
 

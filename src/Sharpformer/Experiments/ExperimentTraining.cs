@@ -7,16 +7,20 @@ namespace Sharpformer.Experiments;
 
 /// <summary>
 /// Trains one model of an experiment with the ordinary training pipeline (<see cref="TranslationTraining"/>) in a
-/// throw-away run folder, so every architecture gets the same data, schedule and budget and is kept as the best dev
+/// throw-away run folder (or a kept one, which resumes like the CLI's <c>train</c>), so every architecture gets the same data, schedule and budget and is kept as the best dev
 /// checkpoint, as the CLI's <c>train</c> would keep it.
 /// </summary>
 public static class ExperimentTraining
 {
-    /// <summary>Trains <paramref name="recipe"/> and returns the best model and the final trainer state; the run folder is deleted.</summary>
+    /// <summary>
+    /// Trains <paramref name="recipe"/> and returns the best model and the final trainer state. The run folder is a
+    /// temporary one, deleted afterwards, unless <paramref name="keepIn"/> names one: then a run found there is resumed
+    /// (or, when finished, just loaded) and the folder is kept.
+    /// </summary>
     public static (TranslationModel Model, TrainerState State) Train(TrainingRecipe recipe, IReadOnlyList<SentencePair> train,
-        IReadOnlyList<SentencePair> dev, ExperimentContext context, string label)
+        IReadOnlyList<SentencePair> dev, ExperimentContext context, string label, string? keepIn = null)
     {
-        string folder = Path.Combine(Path.GetTempPath(), $"sharpformer-experiment-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string folder = keepIn ?? Path.Combine(Path.GetTempPath(), $"sharpformer-experiment-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
             var progress = new Progress(label, context.Log);
@@ -27,7 +31,7 @@ public static class ExperimentTraining
         }
         finally
         {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            if (keepIn is null && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -35,13 +35,28 @@ public sealed class ExperimentSmokeTests
         var rescue = CsvTable.Read(dir.File("rescue.csv"));
         Assert.Equal(RescueExperiment.Architectures, rescue.Rows.Select(r => rescue.Get(r, "arch")));
 
+        var g2p = CsvTable.Read(dir.File("g2p.csv"));
+        Assert.Equal(GraphemeToPhonemeExperiment.Architectures, g2p.Rows.Select(r => g2p.Get(r, "arch")));
+        Assert.All(g2p.Rows, r => Assert.InRange(g2p.Number(r, "dev_wer"), 0, 100));
+        Assert.All(g2p.Rows, r => Assert.True(g2p.Number(r, "dev_words") > 10));
+        Assert.All(GraphemeToPhonemeExperiment.Architectures, a => Assert.True(File.Exists(Path.Combine(dir.Path, "runs", a + "-quick", "metrics.jsonl"))));
+
         foreach (var (table, column) in new[] { (parallelism, "ms_forward_backward"), (distance, "accuracy"), (distance, "mean_gradient_norm"),
-                     (complexity, "measured_slope"), (rescue, "exact_match"), (rescue, "bleu") })
+                     (complexity, "measured_slope"), (rescue, "exact_match"), (rescue, "bleu"), (g2p, "dev_wer"), (g2p, "dev_per") })
             foreach (var row in table.Rows) Assert.Contains($"| {table.Get(row, column)} |", readme);
+
+        // Regenerating the g2p section from the kept runs reuses them: no further training steps.
+        string again = Path.Combine(dir.Path, "again");
+        (code, _, stderr) = SharpformerProcess.Run(null, "experiment", "g2p", "--quick", "--out", again, "--seed", "3", "--runs", Path.Combine(dir.Path, "runs"));
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        var reused = CsvTable.Read(Path.Combine(again, "g2p.csv"));
+        Assert.Equal(g2p.Rows.Select(r => g2p.Get(r, "steps")), reused.Rows.Select(r => reused.Get(r, "steps")));
+        Assert.Equal(g2p.Rows.Select(r => g2p.Get(r, "dev_wer")), reused.Rows.Select(r => reused.Get(r, "dev_wer")));
 
         var svgs = Directory.GetFiles(dir.Path, "*.svg");
         Assert.Contains(dir.File("parallelism_time.svg"), svgs);
         Assert.Contains(dir.File("rescue_attention_transformer.svg"), svgs);
+        Assert.Contains(dir.File("g2p_curve.svg"), svgs);
         foreach (var svg in svgs)
         {
             var document = XDocument.Load(svg);
