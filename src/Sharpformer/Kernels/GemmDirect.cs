@@ -23,6 +23,12 @@ internal static unsafe class GemmDirect
         {
             float* cRow = c + (i * ldc);
             float* aI = a + (i * aRow);
+            if (transB && !transA && Gemv.IsSupported)
+            {
+                Gemv.RowsTimesVector(n, k, alpha, b, ldb, aI, beta, cRow);
+                continue;
+            }
+
             if (columnsContiguous)
             {
                 for (int j = 0; j < n; j++)

@@ -20,12 +20,23 @@ internal static unsafe class GemmParallel<TKernel>
     /// <summary>The narrowest column chunk worth its own packing of A.</summary>
     private const int MinChunkCols = 256;
 
+    /// <summary>Products with at most this many rows (one decoding step's tokens) count as matrix-vector products.</summary>
+    private const int FewRows = 4;
+
+    /// <summary>How much more a multiply-add of a matrix-vector product costs than one of a blocked GEMM (it is memory bound).</summary>
+    private const int FewRowsWorkFactor = 4;
+
+    /// <summary>The narrowest column chunk of a matrix-vector product (no packing to amortise).</summary>
+    private const int MinChunkColsFewRows = 64;
+
     /// <summary>Computes C = alpha * op(A) * op(B) + beta * C on up to <paramref name="threads"/> threads; alpha and k are nonzero.</summary>
     public static void Sgemm(
         bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
     {
-        long work = (long)m * n * k;
+        // A product of a few rows streams B once and does little arithmetic per element, so it pays to split sooner.
+        bool fewRows = m <= FewRows;
+        long work = (long)m * n * k * (fewRows ? FewRowsWorkFactor : 1);
         threads = (int)Math.Clamp(work / MinWorkPerThread, 1, threads);
         if (threads == 1 || n == 1)
         {
@@ -40,7 +51,7 @@ internal static unsafe class GemmParallel<TKernel>
         }
 
         // A fits one block, so re-packing it per item is cheap: give each item its own columns of B and C.
-        int chunk = Math.Max(MinChunkCols, RoundUp(CeilDiv(n, ItemsPerThread * threads), TKernel.Nr));
+        int chunk = Math.Max(fewRows ? MinChunkColsFewRows : MinChunkCols, RoundUp(CeilDiv(n, ItemsPerThread * threads), TKernel.Nr));
         var body = new ColumnBody
         {
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
@@ -95,7 +106,7 @@ internal static unsafe class GemmParallel<TKernel>
         {
             Gemm.ScaleC(m, n, beta, c, ldc);
         }
-        else if ((long)m * n * k <= DirectMaxWork || m == 1 || n == 1)
+        else if ((long)m * n * k <= DirectMaxWork || m == 1 || n == 1 || (m <= FewRows && transB && !transA && Gemv.IsSupported))
         {
             GemmDirect.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }

@@ -59,7 +59,8 @@ public sealed unsafe class GemmTests
     public void Threaded_products_with_multiple_blocks_match_the_naive_product(int threads, bool transA, bool transB)
     {
         using var _ = new ThreadCount(threads);
-        (int M, int N, int K)[] shapes = [(129, 129, 129), (33, 1000, 65), (1000, 33, 65), (17, 700, 500), (400, 300, 500), (250, 530, 130), (200, 4200, 40)];
+        (int M, int N, int K)[] shapes = [(129, 129, 129), (33, 1000, 65), (1000, 33, 65), (17, 700, 500), (400, 300, 500), (250, 530, 130), (200, 4200, 40),
+            (1, 1000, 300), (3, 2000, 256), (4, 257, 1030)]; // the last three: matrix-vector products split by columns
         foreach (var (m, n, k) in shapes)
         {
             foreach (float beta in new[] { 0f, 1f })
