@@ -32,6 +32,57 @@ public static partial class Ops
         });
     }
 
+    /// <summary>
+    /// The post-norm sub-layer output LayerNorm(x + Dropout(sublayer)) of Sections 3.1 and 5.4 ("Add &amp; Norm" with
+    /// residual dropout) as one operation: the dropout mask (the same key, so the same mask, as <see cref="Dropout"/>
+    /// would draw from <paramref name="rng"/>) is applied while the residual sum is formed, and the backward hands the
+    /// sum's gradient to x and, masked, to the sub-layer without intermediate tensors. <paramref name="p"/> = 0 (or
+    /// evaluation) is LayerNorm(x + sublayer).
+    /// </summary>
+    public static Tensor AddLayerNorm(this Tensor x, Tensor sublayer, Tensor? weight, Tensor? bias, float eps = 1e-5f, float p = 0f, Rng? rng = null)
+    {
+        if (!Shape.Equal(x.Dims, sublayer.Dims))
+            throw new ArgumentException($"AddLayerNorm: residual {Shape.Format(x.Shape)} and sub-layer output {Shape.Format(sublayer.Shape)} differ in shape.", nameof(sublayer));
+        if (p < 0f || p >= 1f) throw new ArgumentOutOfRangeException(nameof(p), p, "AddLayerNorm: dropout probability must be in [0, 1).");
+        if (p > 0f && rng is null) throw new ArgumentNullException(nameof(rng), "AddLayerNorm: dropout needs a random generator.");
+        if (x.Rank == 0) throw new ArgumentException("AddLayerNorm: needs at least one dimension, got a scalar.", nameof(x));
+        int n = x.Dims[^1];
+        CheckAffine(weight, n, x, nameof(weight));
+        CheckAffine(bias, n, x, nameof(bias));
+        ulong key = p > 0f ? rng!.NextUInt64() : 0;
+        var sum = Tensor.Empty(x.Dims);
+        if (p > 0f)
+        {
+            ElementwiseKernel.CopyOrAdd(x.Data, sum.Data, accumulate: false);
+            DropoutKernel.Backward(sublayer.Data, sum.Data, p, key, accumulate: true); // sum += mask ⊙ sublayer
+        }
+        else ElementwiseKernel.Binary<AddOperator>(x.Data, sublayer.Data, sum.Data);
+        int rows = n == 0 ? 0 : x.Length / n;
+        var y = Tensor.Empty(x.Dims);
+        var mean = Tensor.Empty([rows]);
+        var rstd = Tensor.Empty([rows]);
+        LayerNormKernel.Forward(sum.Data, weight is null ? default : weight.Data, bias is null ? default : bias.Data, eps, y.Data, mean.Data, rstd.Data, n);
+        Tensor[] inputs = [x, sublayer, .. weight is null ? Array.Empty<Tensor>() : [weight], .. bias is null ? Array.Empty<Tensor>() : [bias]];
+        return Tape.Record(y, "AddLayerNorm", inputs, o =>
+        {
+            // The sum's gradient goes straight into x's gradient when that is fresh, else into a scratch tensor.
+            bool xFresh = x.RequiresGrad && x.Grad is null;
+            var scratch = xFresh ? null : Tensor.Empty(x.Dims);
+            var dSum = xFresh ? Tape.GradSpan(x, out _) : scratch!.Data;
+            LayerNormKernel.Backward(sum.Data, weight is null ? default : weight.Data, mean.Data, rstd.Data, o.Grad!.Data, dSum,
+                weight is { RequiresGrad: true } ? Tape.GradSpan(weight) : default,
+                bias is { RequiresGrad: true } ? Tape.GradSpan(bias) : default, n);
+            if (x.RequiresGrad && !xFresh) ElementwiseKernel.CopyOrAdd(dSum, Tape.GradSpan(x), accumulate: true);
+            if (sublayer.RequiresGrad)
+            {
+                var ds = Tape.GradSpan(sublayer, out bool accumulate);
+                if (p > 0f) DropoutKernel.Backward(dSum, ds, p, key, accumulate);
+                else ElementwiseKernel.CopyOrAdd(dSum, ds, accumulate);
+            }
+            scratch?.Buffer.Release();
+        });
+    }
+
     private static void CheckAffine(Tensor? t, int n, Tensor x, string name)
     {
         if (t is not null && (t.Rank != 1 || t.Dims[0] != n))

@@ -11,4 +11,7 @@ public sealed class Dropout(float p, Rng rng) : Module
 
     /// <summary>Applies dropout in training mode; identity in evaluation mode.</summary>
     public Tensor Forward(Tensor x) => x.Dropout(P, rng, IsTraining);
+
+    /// <summary>The probability in force now (0 in evaluation mode) and the generator masks are drawn from, for fused operations.</summary>
+    internal (float P, Rng Rng) Active => (IsTraining ? P : 0f, rng);
 }

@@ -25,4 +25,14 @@ public sealed class LayerNorm : Module
 
     /// <summary>Normalises the last dimension of <paramref name="x"/>.</summary>
     public Tensor Forward(Tensor x) => x.LayerNorm(Weight, Bias, Eps);
+
+    /// <summary>
+    /// LayerNorm(residual + dropout(sublayer)), the post-norm "Add &amp; Norm" with residual dropout, as one fused
+    /// operation (<see cref="Ops.AddLayerNorm"/>); the same masks as applying <paramref name="dropout"/> and adding.
+    /// </summary>
+    public Tensor Forward(Tensor residual, Tensor sublayer, Dropout dropout)
+    {
+        var (p, rng) = dropout.Active;
+        return residual.AddLayerNorm(sublayer, Weight, Bias, Eps, p, rng);
+    }
 }

@@ -158,6 +158,33 @@ public sealed class OpsGradientTests
     }
 
     [Fact]
+    public void Fused_add_layer_norm_has_correct_gradients_with_and_without_dropout()
+    {
+        Check(x => x[0].AddLayerNorm(x[1], x[2], x[3]), [Randn(1, 2, 3, 6), Randn(2, 2, 3, 6), Randn(3, 6), Randn(4, 6)]);
+        Check(x => x[0].AddLayerNorm(x[1], x[2], x[3], p: 0.3f, rng: new Rng(5)), [Randn(5, 4, 8), Randn(6, 4, 8), Randn(7, 8), Randn(8, 8)]);
+        Check(x => x[0].AddLayerNorm(x[1], null, null, eps: 1e-3f), [Randn(9, 3, 5), Randn(10, 3, 5)]);
+    }
+
+    [Fact]
+    public void Fused_add_layer_norm_equals_dropout_add_then_layer_norm()
+    {
+        (float[] Y, float[] Dx, float[] Ds, float[] Dw) Run(bool fused)
+        {
+            var (x, s, w, b) = (Randn(1, 3, 7, 16), Randn(2, 3, 7, 16), Randn(3, 16), Randn(4, 16));
+            foreach (var t in new[] { x, s, w, b }) t.RequiresGrad = true;
+            var rng = new Rng(9);
+            var y = fused ? x.AddLayerNorm(s, w, b, p: 0.25f, rng: rng) : x.Add(s.Dropout(0.25f, rng)).LayerNorm(w, b);
+            y.Mul(Randn(5, 3, 7, 16)).Sum().Backward();
+            return (y.ToArray(), x.Grad!.ToArray(), s.Grad!.ToArray(), w.Grad!.ToArray());
+        }
+        var (fused, plain) = (Run(true), Run(false));
+        foreach (var (a, e) in new[] { (fused.Y, plain.Y), (fused.Dx, plain.Dx), (fused.Ds, plain.Ds), (fused.Dw, plain.Dw) })
+            for (int i = 0; i < e.Length; i++) Assert.Equal(e[i], a[i], 1e-5f);
+        var error = Assert.Throws<ArgumentException>(() => Randn(1, 2, 4).AddLayerNorm(Randn(2, 2, 5), null, null));
+        Assert.Contains("[2, 5]", error.Message);
+    }
+
+    [Fact]
     public void Dropout_gradient_uses_the_same_mask_as_forward()
     {
         var input = Randn(1, 4, 8);

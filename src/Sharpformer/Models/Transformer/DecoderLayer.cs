@@ -70,9 +70,9 @@ public sealed class DecoderLayer : Module
             x = x.Add(Dropout2.Forward(CrossAttention.Forward(h, memory, memory, memoryMask, cache?.CrossAttention)));
             return x.Add(Dropout3.Forward(FeedForward.Forward(Norm3.Forward(x))));
         }
-        x = Norm1.Forward(x.Add(Dropout1.Forward(SelfAttention.Forward(x, x, x, selfMask, cache?.SelfAttention))));
-        x = Norm2.Forward(x.Add(Dropout2.Forward(CrossAttention.Forward(x, memory, memory, memoryMask, cache?.CrossAttention))));
-        return Norm3.Forward(x.Add(Dropout3.Forward(FeedForward.Forward(x))));
+        x = Norm1.Forward(x, SelfAttention.Forward(x, x, x, selfMask, cache?.SelfAttention), Dropout1);
+        x = Norm2.Forward(x, CrossAttention.Forward(x, memory, memory, memoryMask, cache?.CrossAttention), Dropout2);
+        return Norm3.Forward(x, FeedForward.Forward(x), Dropout3);
     }
 }
 

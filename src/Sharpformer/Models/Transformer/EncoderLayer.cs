@@ -52,7 +52,7 @@ public sealed class EncoderLayer : Module
             x = x.Add(Dropout1.Forward(SelfAttention.Forward(h, h, h, mask)));
             return x.Add(Dropout2.Forward(FeedForward.Forward(Norm2.Forward(x))));
         }
-        x = Norm1.Forward(x.Add(Dropout1.Forward(SelfAttention.Forward(x, x, x, mask))));
-        return Norm2.Forward(x.Add(Dropout2.Forward(FeedForward.Forward(x))));
+        x = Norm1.Forward(x, SelfAttention.Forward(x, x, x, mask), Dropout1);
+        return Norm2.Forward(x, FeedForward.Forward(x), Dropout2);
     }
 }
