@@ -32,13 +32,15 @@ public static partial class Ops
 
     /// <summary>
     /// Reorders the dimensions (output dimension i is input dimension <paramref name="dims"/>[i]), copying into a
-    /// new contiguous tensor.
+    /// new contiguous tensor — unless only dimensions of size 1 move (splitting one decoding step's token into heads),
+    /// when the elements stay in order and the result is a <see cref="Reshape"/> view.
     /// </summary>
     public static Tensor Permute(this Tensor x, params int[] dims)
     {
         var perm = CheckPermutation(x, dims);
         var outShape = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) outShape[i] = x.Dims[perm[i]];
+        if (KeepsElementOrder(x.Dims, perm)) return x.Reshape(outShape);
         var y = Tensor.Empty(outShape);
         PermuteKernel.Permute(x.Data, x.Dims, perm, y.Data, accumulate: false);
         return Tape.Record(y, "Permute", [x], o =>
@@ -48,6 +50,19 @@ public static partial class Ops
             var dx = Tape.GradSpan(x, out bool accumulate);
             PermuteKernel.Permute(o.Grad!.Data, o.Dims, inverse, dx, accumulate);
         });
+    }
+
+    // True when the dimensions larger than 1 keep their relative order, so the permuted tensor has the same element order.
+    private static bool KeepsElementOrder(int[] shape, int[] perm)
+    {
+        int last = -1;
+        foreach (int d in perm)
+        {
+            if (shape[d] == 1) continue;
+            if (d < last) return false;
+            last = d;
+        }
+        return true;
     }
 
     /// <summary>Swaps two dimensions (a copying <see cref="Permute"/>).</summary>

@@ -50,6 +50,18 @@ public sealed class OpsForwardTests
     }
 
     [Fact]
+    public void Permute_that_moves_only_size_one_dimensions_keeps_the_element_order()
+    {
+        var x = Tensor.FromArray([.. Enumerable.Range(0, 24).Select(i => (float)i)], 2, 1, 3, 4);
+        var y = x.Permute(0, 2, 1, 3);
+        Assert.Equal([2, 3, 1, 4], y.Shape.ToArray());
+        Assert.Equal(x.ToArray(), y.ToArray());
+        var moved = x.Permute(2, 0, 1, 3); // a dimension larger than 1 moves: a real reordering
+        Assert.Equal(12f, moved.ToArray()[4]); // output [0, 1, 0, 0] is input [1, 0, 0, 0]
+        Assert.NotEqual(x.ToArray(), moved.ToArray());
+    }
+
+    [Fact]
     public void Reshape_is_a_view_sharing_storage()
     {
         var x = Randn(1, 2, 6);

@@ -97,6 +97,7 @@ public sealed class OpsGradientTests
         Check(x => x[0].Reshape(3, -1).Mul(x[0].Reshape(3, 4)), [Randn(1, 2, 6)]);
         Check(x => x[0].Permute(2, 0, 3, 1), [Randn(2, 2, 3, 4, 5)]);
         Check(x => x[0].Permute(0, 2, 1, 3), [Randn(3, 2, 3, 2, 5)]);
+        Check(x => x[0].Permute(0, 2, 1, 3).Mul(x[0].Permute(0, 2, 1, 3)), [Randn(4, 2, 1, 3, 5)]); // only a size-1 dimension moves: a view
         Check(x => x[0].Transpose(-1, -2), [Randn(4, 3, 7)]);
         Check(x => x[0].Unsqueeze(1).Mul(x[0].Unsqueeze(0)), [Randn(5, 3)]);
     }
