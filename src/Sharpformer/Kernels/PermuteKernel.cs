@@ -3,8 +3,9 @@ namespace Sharpformer.Kernels;
 /// <summary>
 /// Copies a contiguous array into the layout of its permuted shape (out[i_perm[0], ..] = in[i_0, ..]). When the last
 /// dimension stays last — the head split/merge of attention, (B,T,H,D) ↔ (B,H,T,D) — whole rows are copied at once.
+/// Output rows are split over <see cref="RowParallel"/> ranges; each element is written once, so any split gives the same result.
 /// </summary>
-public static class PermuteKernel
+public static unsafe class PermuteKernel
 {
     /// <summary>
     /// Writes (or with <paramref name="accumulate"/> adds) the permutation of <paramref name="source"/> into
@@ -23,30 +24,57 @@ public static class PermuteKernel
         }
         // Rows of the innermost output dimension: contiguous in the source only when that dimension stays last.
         int row = rank == 0 ? 1 : outShape[rank - 1];
-        bool contiguousRows = rank == 0 || stepInSource[rank - 1] == 1;
-        int rowStep = rank == 0 ? 1 : stepInSource[rank - 1];
-        var index = new int[Math.Max(rank - 1, 0)];
-        int src = 0;
-        for (int dst = 0; dst < destination.Length; dst += row)
+        if (row == 0 || destination.IsEmpty) return;
+        fixed (float* ps = source, pd = destination)
         {
-            var target = destination.Slice(dst, row);
-            if (contiguousRows)
+            var body = new RowRanges
             {
-                var from = source.Slice(src, row);
-                if (accumulate) TensorPrimitives.Add(target, from, target);
-                else from.CopyTo(target);
-            }
-            else if (accumulate)
-                for (int j = 0; j < row; j++) target[j] += source[src + j * rowStep];
-            else
-                for (int j = 0; j < row; j++) target[j] = source[src + j * rowStep];
+                Source = ps, Destination = pd, OutShape = outShape, StepInSource = stepInSource, Row = row, Accumulate = accumulate,
+                RowStep = rank == 0 ? 1 : stepInSource[rank - 1],
+            };
+            RowParallel.For(destination.Length / row, row, ref body);
+        }
+    }
 
-            for (int d = rank - 2; d >= 0; d--)
+    private struct RowRanges : IRowRange
+    {
+        public float* Source, Destination;
+        public int[] OutShape, StepInSource;
+        public int Row, RowStep;
+        public bool Accumulate;
+
+        public readonly void Run(int start, int end)
+        {
+            int outer = Math.Max(OutShape.Length - 1, 0);
+            Span<int> index = stackalloc int[outer];
+            long src = 0;
+            for (int d = outer - 1, rest = start; d >= 0; d--)
             {
-                src += stepInSource[d];
-                if (++index[d] < outShape[d]) break;
-                src -= stepInSource[d] * outShape[d];
-                index[d] = 0;
+                index[d] = rest % OutShape[d];
+                rest /= OutShape[d];
+                src += (long)index[d] * StepInSource[d];
+            }
+            for (long r = start; r < end; r++)
+            {
+                var target = new Span<float>(Destination + (r * Row), Row);
+                if (RowStep == 1)
+                {
+                    var from = new ReadOnlySpan<float>(Source + src, Row);
+                    if (Accumulate) TensorPrimitives.Add(target, from, target);
+                    else from.CopyTo(target);
+                }
+                else if (Accumulate)
+                    for (int j = 0; j < Row; j++) target[j] += Source[src + ((long)j * RowStep)];
+                else
+                    for (int j = 0; j < Row; j++) target[j] = Source[src + ((long)j * RowStep)];
+
+                for (int d = outer - 1; d >= 0; d--)
+                {
+                    src += StepInSource[d];
+                    if (++index[d] < OutShape[d]) break;
+                    src -= (long)StepInSource[d] * OutShape[d];
+                    index[d] = 0;
+                }
             }
         }
     }

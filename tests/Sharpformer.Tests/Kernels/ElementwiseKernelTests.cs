@@ -110,6 +110,37 @@ public sealed class ElementwiseKernelTests
         Assert.Throws<ArgumentException>(() => BiasKernel.SumRows(dy.AsSpan(1), new float[cols], false));
     }
 
+    [Theory]
+    [InlineData(new[] { 0, 2, 1, 3 })]
+    [InlineData(new[] { 3, 1, 0, 2 })]
+    public void Large_permutations_split_over_threads_match_the_index_definition(int[] perm)
+    {
+        int[] shape = [8, 64, 4, 33];
+        var x = Random(8, shape.Aggregate(1, (a, b) => a * b));
+        var outShape = perm.Select(d => shape[d]).ToArray();
+        float[] Run(bool accumulate)
+        {
+            var y = Enumerable.Repeat(accumulate ? 1f : 0f, x.Length).ToArray();
+            PermuteKernel.Permute(x, shape, perm, y, accumulate);
+            return y;
+        }
+        var serial = OnThreads(1, () => Run(false));
+        Assert.Equal(serial, OnThreads(2, () => Run(false)));
+        var sourceIndex = new int[4];
+        for (int o = 0; o < serial.Length; o++)
+        {
+            for (int d = 3, rest = o; d >= 0; d--)
+            {
+                sourceIndex[perm[d]] = rest % outShape[d];
+                rest /= outShape[d];
+            }
+            int s = ((((sourceIndex[0] * shape[1]) + sourceIndex[1]) * shape[2]) + sourceIndex[2]) * shape[3] + sourceIndex[3];
+            Assert.Equal(x[s], serial[o]);
+        }
+        var accumulated = OnThreads(2, () => Run(true));
+        for (int i = 0; i < serial.Length; i++) Assert.Equal(serial[i] + 1f, accumulated[i]);
+    }
+
     [Fact]
     public void A_training_step_of_element_wise_ops_is_bit_identical_on_one_and_two_threads()
     {
