@@ -12,6 +12,9 @@ public sealed class MetricsLog(string path)
     /// <summary>The log file.</summary>
     public string Path { get; } = path;
 
+    // JSON Lines readers (Python's json, jq) reject a byte-order mark before the first record.
+    private static readonly UTF8Encoding Utf8WithoutMark = new(encoderShouldEmitUTF8Identifier: false);
+
     /// <summary>Appends a record; null values are written as JSON null, numbers in invariant culture.</summary>
     public void Append(IReadOnlyList<(string Key, object? Value)> fields)
     {
@@ -22,7 +25,7 @@ public sealed class MetricsLog(string path)
             line.Append('"').Append(fields[i].Key).Append("\": ").Append(Format(fields[i].Value));
         }
         line.Append("}\n");
-        File.AppendAllText(Path, line.ToString(), Encoding.UTF8);
+        File.AppendAllText(Path, line.ToString(), Utf8WithoutMark);
     }
 
     /// <summary>

@@ -100,6 +100,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(best, state.BestMetric);
         Assert.Equal(evaluations[metrics.IndexOf(best)].GetProperty("step").GetInt64(), state.BestStep);
         Assert.All(evaluations, e => Assert.True(e.GetProperty("best").ValueKind is JsonValueKind.True or JsonValueKind.False));
+        Assert.Equal((byte)'{', File.ReadAllBytes(Path.Combine(dir, "metrics.jsonl"))[0]); // JSON Lines: no byte-order mark
     }
 
     [Fact]
