@@ -18,8 +18,8 @@ internal static class BenchTrainCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = "S (d_model 256, 3+3 layers, batch 32x32x32) or M (the paper's base model, batch 16x32x32).", DefaultValueFactory = _ => "S" };
-        preset.AcceptOnlyFromAmong("S", "M", "s", "m");
+        var preset = new Option<string>("--preset") { Description = "S (d_model 256, 3+3 layers, batch 32x32x32), M (the paper's base model, batch 16x32x32) or G2P (the g2p recipe's Transformer, batch 300x10x8).", DefaultValueFactory = _ => "S" };
+        preset.AcceptOnlyFromAmong("S", "M", "G2P", "s", "m", "g2p");
         var threads = ModelOptions.Threads();
         var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 untimed warm-up steps).", DefaultValueFactory = _ => 10 };
         steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be at least 1."); });

@@ -11,6 +11,14 @@ internal static class ModelOptions
     /// <summary>--model DIR (required).</summary>
     public static Option<DirectoryInfo> Model() => new("--model") { Description = "Model folder written by `train`.", Required = true };
 
+    /// <summary>--model DIR [DIR ...] (required; repeatable): one model, or several decoded as an ensemble.</summary>
+    public static Option<DirectoryInfo[]> Models() => new("--model")
+    {
+        Description = "Model folder written by `train`; give several (--model A B or --model A --model B) to decode with their ensemble (the mean of their log-probabilities).",
+        Required = true,
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     /// <summary>--beam N (default 4).</summary>
     public static Option<int> Beam()
     {
@@ -48,6 +56,20 @@ internal static class ModelOptions
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or SafetensorsFormatException or ArgumentException or KeyNotFoundException)
         {
             throw new UserError($"cannot load model from {directory.FullName}: {e.Message}");
+        }
+    }
+
+    /// <summary>Loads one model folder, or several as one ensemble; members with other vocabularies than the first are a one-line error.</summary>
+    public static TranslationModel LoadEnsemble(IReadOnlyList<DirectoryInfo> directories)
+    {
+        var models = directories.Select(Load).ToList();
+        try
+        {
+            return TranslationModel.Ensemble(models, [.. directories.Select(d => d.FullName)]);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserError(e.Message);
         }
     }
 

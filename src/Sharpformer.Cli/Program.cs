@@ -19,6 +19,7 @@ var root = new RootCommand("Sharpformer: build, train, run and explain sequence 
     PlotCommand.Create(),
     ServeCommand.Create(),
     ImportTorchCommand.Create(),
+    AverageCommand.Create(),
     ExperimentCommand.Create(),
     bench,
 };

@@ -36,6 +36,11 @@ internal static class TrainCommand
         var dModel = new Option<int?>("--d-model") { Description = "Model width." };
         var heads = new Option<int?>("--heads") { Description = "Attention heads." };
         var layers = new Option<int?>("--layers") { Description = "Encoder and decoder layers." };
+        var encoderLayers = new Option<int?>("--encoder-layers") { Description = "Transformer encoder layers (overrides --layers)." };
+        var decoderLayers = new Option<int?>("--decoder-layers") { Description = "Transformer decoder layers (overrides --layers)." };
+        var normFirst = new Option<bool?>("--norm-first") { Description = "Pre-norm Transformer layers, x + Sublayer(LayerNorm(x)) (true/false; default: the recipe's)." };
+        var activation = new Option<Sharpformer.NN.Activation?>("--activation") { Description = "Feed-forward non-linearity: relu or gelu." };
+        var keepLast = new Option<int?>("--keep-last") { Description = "Keep the models of the last N evaluations in OUT/checkpoints/ for `sharpformer average`." };
         var ff = new Option<int?>("--ff") { Description = "Feed-forward inner size." };
         var dropout = new Option<float?>("--dropout") { Description = "Dropout probability." };
         var smoothing = new Option<float?>("--label-smoothing") { Description = "Label smoothing." };
@@ -52,7 +57,8 @@ internal static class TrainCommand
         var distributed = DistributedOption.Create();
         var command = new Command("train", "Train a sequence-to-sequence model.")
         {
-            task, trainFile, devFile, arch, hidden, embedding, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, schedule, lr, dModel, heads, layers, ff,
+            task, trainFile, devFile, arch, hidden, embedding, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, schedule, lr, dModel, heads, layers,
+            encoderLayers, decoderLayers, normFirst, activation, keepLast, ff,
             dropout, smoothing, tokenizer, merges, evalEvery, accumulate, clip, metric, seed, trainSize, skipBad, distributed,
         };
         command.SetAction(r => CommandErrors.Run(() =>
@@ -63,7 +69,9 @@ internal static class TrainCommand
             model = model with
             {
                 DModel = r.GetValue(dModel) ?? model.DModel, Heads = r.GetValue(heads) ?? model.Heads,
-                EncoderLayers = r.GetValue(layers) ?? model.EncoderLayers, DecoderLayers = r.GetValue(layers) ?? model.DecoderLayers,
+                EncoderLayers = r.GetValue(encoderLayers) ?? r.GetValue(layers) ?? model.EncoderLayers,
+                DecoderLayers = r.GetValue(decoderLayers) ?? r.GetValue(layers) ?? model.DecoderLayers,
+                NormFirst = r.GetValue(normFirst) ?? model.NormFirst, Activation = r.GetValue(activation) ?? model.Activation,
                 DFf = r.GetValue(ff) ?? model.DFf, Dropout = r.GetValue(dropout) ?? model.Dropout,
             };
             var recurrent = recipe.Recurrent with
@@ -93,6 +101,7 @@ internal static class TrainCommand
                 ClipNorm = r.GetValue(clip) ?? recipe.ClipNorm,
                 Metric = r.GetValue(metric) ?? recipe.Metric,
                 Seed = r.GetValue(seed) ?? recipe.Seed,
+                KeepLast = r.GetValue(keepLast) ?? recipe.KeepLast,
             };
             using var world = DistributedOption.Start(r.GetValue(distributed));
             return Run(recipe, taskName, r.GetValue(trainFile), r.GetValue(devFile), r.GetValue(trainSize), r.GetValue(skipBad), r.GetValue(output)!, world);

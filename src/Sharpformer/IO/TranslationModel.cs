@@ -56,4 +56,44 @@ public sealed class TranslationModel(IModelConfig config, ISeq2SeqModel network,
         module.Eval();
         return new TranslationModel(config, network, source, target);
     }
+
+    /// <summary>
+    /// The models of <paramref name="models"/> as one <see cref="Models.Ensemble"/> that translates, scores and serves like
+    /// a single model (the first member's tokenizers and configuration; the shortest maximum length of all). Members must
+    /// have the same source and target vocabularies; otherwise the exception names the first one that differs.
+    /// </summary>
+    public static TranslationModel Ensemble(IReadOnlyList<TranslationModel> models, IReadOnlyList<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        if (models.Count == 0) throw new ArgumentException("An ensemble needs at least one model.", nameof(models));
+        if (models.Count == 1) return models[0];
+        string NameOf(int i) => names is not null && i < names.Count ? names[i] : $"model {i + 1}";
+        for (int i = 1; i < models.Count; i++)
+        {
+            if (!SameVocabulary(models[0].SourceTokenizer, models[i].SourceTokenizer))
+                throw new ArgumentException($"{NameOf(i)}: its source vocabulary differs from that of {NameOf(0)}; ensemble members must share vocabularies.");
+            if (!SameVocabulary(models[0].TargetTokenizer, models[i].TargetTokenizer))
+                throw new ArgumentException($"{NameOf(i)}: its target vocabulary differs from that of {NameOf(0)}; ensemble members must share vocabularies.");
+        }
+        var ensemble = new Models.Ensemble([.. models.Select(m => m.Network)]);
+        ensemble.Eval();
+        var config = new EnsembleConfig(models[0].Config, models.Min(m => m.Config.MaxLength), models.Count);
+        return new TranslationModel(config, ensemble, models[0].SourceTokenizer, models[0].TargetTokenizer);
+    }
+
+    /// <summary>True when both tokenizers are of one kind and map every id to the same token.</summary>
+    public static bool SameVocabulary(ITokenizer a, ITokenizer b) =>
+        a.Kind == b.Kind && a.VocabSize == b.VocabSize && Enumerable.Range(0, a.VocabSize).All(id => a.TokenText(id) == b.TokenText(id));
+
+    /// <summary>What an ensemble reports as its configuration: the first member's, with the members' shortest maximum length.</summary>
+    private sealed record EnsembleConfig(IModelConfig First, int MaxLength, int Members) : IModelConfig
+    {
+        public string Kind => First.Kind;
+
+        public int SourceVocab => First.SourceVocab;
+
+        public int TargetVocab => First.TargetVocab;
+
+        public string ToJson() => First.ToJson();
+    }
 }

@@ -9,7 +9,7 @@ namespace Sharpformer.Training;
 /// <summary>
 /// The training loop: forward, backward, gradient accumulation and clipping, an optimiser step at the scheduled learning
 /// rate; every <see cref="TrainerOptions.EvalEvery"/> steps a dev evaluation, the best model kept through
-/// <paramref name="saveBest"/>, a resumable checkpoint and a line in <c>metrics.jsonl</c>. A NaN/Inf loss or gradient
+/// <paramref name="saveBest"/> (which writes a model folder), optionally the last <see cref="TrainerOptions.KeepLast"/> evaluated models for averaging, a resumable checkpoint and a line in <c>metrics.jsonl</c>. A NaN/Inf loss or gradient
 /// skips the step (and is reported); too many in a row stop the run. A run folder with a checkpoint is resumed, and the
 /// resumed run repeats the uninterrupted one exactly: data order depends only on the epoch, dropout on the saved RNG state.
 /// </summary>
@@ -156,6 +156,7 @@ public sealed class Trainer<TBatch>(
             saveBest(runDirectory);
             state = state with { BestMetric = evaluation.Metric, BestLoss = evaluation.Loss, BestStep = state.Step };
         }
+        if (options.KeepLast > 0) KeptCheckpoints.Keep(runDirectory, state.Step, options.KeepLast, saveBest);
         state = state with { RngState = rng.State, ElapsedSeconds = elapsed.TotalSeconds };
         ResumableCheckpoint.Save(runDirectory, model, optimizer, state);
         log.Append([("step", state.Step), ("lr", lr), ("dev_loss", evaluation.Loss), ("dev_token_accuracy", evaluation.TokenAccuracy),

@@ -21,6 +21,12 @@ public sealed record TrainerOptions
     /// <summary>Micro-batches whose gradients add up before one optimiser step.</summary>
     public int AccumulationSteps { get; init; } = 1;
 
+    /// <summary>
+    /// Also keep the model of each of the last this many evaluations as <c>checkpoints/step-NNNNNNN/</c> in the run
+    /// folder, for checkpoint averaging (0 = keep only the best model).
+    /// </summary>
+    public int KeepLast { get; init; }
+
     /// <summary>Stop with an error after this many consecutive steps with a NaN/Inf loss or gradient.</summary>
     public int MaxConsecutiveNonFinite { get; init; } = 5;
 }

@@ -77,10 +77,10 @@ public static class TrainingBenchmark
     /// <summary>Random ids in [<see cref="SpecialTokens.Count"/>, vocabulary) for the rows <paramref name="rows"/> of the full batch: source, decoder input (BOS + target) and labels.</summary>
     private static (IntTensor Source, IntTensor TargetInput, IntTensor TargetOutput) SyntheticBatch(TrainingBenchmarkPreset preset, int[] rows, Rng rng)
     {
-        int vocabulary = preset.Model.TargetVocab, s = preset.SourceLength, t = preset.TargetLength;
-        int Token() => SpecialTokens.Count + rng.NextInt(vocabulary - SpecialTokens.Count);
-        var sources = Enumerable.Range(0, preset.BatchSize).Select(_ => Enumerable.Range(0, s).Select(_ => Token()).ToArray()).ToArray();
-        var targets = Enumerable.Range(0, preset.BatchSize).Select(_ => Enumerable.Range(0, t).Select(_ => Token()).ToArray()).ToArray();
+        int s = preset.SourceLength, t = preset.TargetLength;
+        int Token(int vocabulary) => SpecialTokens.Count + rng.NextInt(vocabulary - SpecialTokens.Count);
+        var sources = Enumerable.Range(0, preset.BatchSize).Select(_ => Enumerable.Range(0, s).Select(_ => Token(preset.Model.SourceVocab)).ToArray()).ToArray();
+        var targets = Enumerable.Range(0, preset.BatchSize).Select(_ => Enumerable.Range(0, t).Select(_ => Token(preset.Model.TargetVocab)).ToArray()).ToArray();
         var input = rows.SelectMany(r => targets[r].Take(t - 1).Prepend(SpecialTokens.Bos)).ToArray();
         return (new IntTensor([.. rows.SelectMany(r => sources[r])], rows.Length, s), new IntTensor(input, rows.Length, t),
             new IntTensor([.. rows.SelectMany(r => targets[r])], rows.Length, t));

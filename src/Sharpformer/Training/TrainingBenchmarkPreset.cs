@@ -6,6 +6,9 @@ namespace Sharpformer.Training;
 /// A model and synthetic batch for <see cref="TrainingBenchmark"/>: "S" (d_model 256, 4 heads, d_ff 1024, 3+3 layers,
 /// shared vocabulary 8000, batch 32 × source 32 × target 32) and "M" (the paper's base model: 512, 8 heads, 2048, 6+6,
 /// vocabulary 16000, batch 16 × 32 × 32); both with dropout 0.1 and shared embeddings tied to the output (Section 3.4).
+/// "G2P" is the g2p task's default Transformer (<see cref="GraphemeToPhonemeRecipe"/>: letters in, phonemes out, separate
+/// vocabularies of 31 and 43 ids) on a batch shaped like one of its 3,072-token batches of ~8-letter words: 300 words ×
+/// source 10 × target 8 — many short rows, where per-operation overhead weighs more than in S and M.
 /// </summary>
 public sealed record TrainingBenchmarkPreset(string Name, TransformerConfig Model, int BatchSize, int SourceLength, int TargetLength)
 {
@@ -14,7 +17,8 @@ public sealed record TrainingBenchmarkPreset(string Name, TransformerConfig Mode
     {
         "S" => new("S", Shape(256, 4, 1024, 3, 8000), 32, 32, 32),
         "M" => new("M", Shape(512, 8, 2048, 6, 16000), 16, 32, 32),
-        _ => throw new ArgumentException($"Unknown benchmark preset '{name}'. Valid: S, M."),
+        "G2P" => new("G2P", GraphemeToPhonemeRecipe.For("transformer").Model with { SourceVocab = 31, TargetVocab = 43 }, 300, 10, 8),
+        _ => throw new ArgumentException($"Unknown benchmark preset '{name}'. Valid: S, M, G2P."),
     };
 
     private static TransformerConfig Shape(int dModel, int heads, int dFf, int layers, int vocabulary) => new()

@@ -77,6 +77,9 @@ public sealed record TrainingRecipe
     /// <summary>Steps between dev evaluations and checkpoints.</summary>
     [JsonPropertyName("eval_every")] public int EvalEvery { get; init; } = 1000;
 
+    /// <summary>Models of the last this many evaluations kept in <c>checkpoints/</c> for averaging (0 = none).</summary>
+    [JsonPropertyName("keep_last")] public int KeepLast { get; init; }
+
     /// <summary>Dev sentences decoded for the task metric at each evaluation.</summary>
     [JsonPropertyName("dev_decode_limit")] public int DevDecodeLimit { get; init; } = 500;
 

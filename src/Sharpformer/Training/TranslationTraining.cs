@@ -19,7 +19,8 @@ namespace Sharpformer.Training;
 /// </summary>
 public static class TranslationTraining
 {
-    private const string RecipeFile = "recipe.json";
+    /// <summary>Name of the recipe file in a run folder.</summary>
+    public const string RecipeFile = "recipe.json";
 
     /// <summary>
     /// Runs (or resumes) training; returns the best model and the final state. <paramref name="train"/> is enumerated
@@ -64,9 +65,14 @@ public static class TranslationTraining
             EvalEvery = recipe.EvalEvery,
             ClipNorm = recipe.ClipNorm,
             AccumulationSteps = recipe.AccumulationSteps,
+            KeepLast = recipe.KeepLast,
         };
         var trainer = new Trainer<Batch>(module, task, optimizer, schedule, rng, options, outDirectory,
-            dir => ModelCheckpoint.Save(dir, config, module), progress, world);
+            dir =>
+            {
+                new TranslationModel(config, network, sourceTokenizer, targetTokenizer).Save(dir);
+                AtomicFile.WriteAllText(Path.Combine(dir, RecipeFile), recipe.ToJson()); // tools read the task from it
+            }, progress, world);
         var state = trainer.Run();
         return (TranslationModel.Load(outDirectory), state);
     }
