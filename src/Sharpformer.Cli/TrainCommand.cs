@@ -41,6 +41,7 @@ internal static class TrainCommand
         var normFirst = new Option<bool?>("--norm-first") { Description = "Pre-norm Transformer layers, x + Sublayer(LayerNorm(x)) (true/false; default: the recipe's)." };
         var activation = new Option<Sharpformer.NN.Activation?>("--activation") { Description = "Feed-forward non-linearity: relu or gelu." };
         var keepLast = new Option<int?>("--keep-last") { Description = "Keep the models of the last N evaluations in OUT/checkpoints/ for `sharpformer average`." };
+        var gradNorms = new Option<bool>("--log-grad-norms") { Description = "Log the gradient norm of every layer in metrics.jsonl (grad_norm.encoder.layers.0, ...)." };
         var ff = new Option<int?>("--ff") { Description = "Feed-forward inner size." };
         var dropout = new Option<float?>("--dropout") { Description = "Dropout probability." };
         var smoothing = new Option<float?>("--label-smoothing") { Description = "Label smoothing." };
@@ -58,7 +59,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a sequence-to-sequence model.")
         {
             task, trainFile, devFile, arch, hidden, embedding, preset, output, steps, maxTime, maxTokens, lrFactor, warmup, schedule, lr, dModel, heads, layers,
-            encoderLayers, decoderLayers, normFirst, activation, keepLast, ff,
+            encoderLayers, decoderLayers, normFirst, activation, keepLast, gradNorms, ff,
             dropout, smoothing, tokenizer, merges, evalEvery, accumulate, clip, metric, seed, trainSize, skipBad, distributed,
         };
         command.SetAction(r => CommandErrors.Run(() =>
@@ -102,6 +103,7 @@ internal static class TrainCommand
                 Metric = r.GetValue(metric) ?? recipe.Metric,
                 Seed = r.GetValue(seed) ?? recipe.Seed,
                 KeepLast = r.GetValue(keepLast) ?? recipe.KeepLast,
+                LogGradientNorms = r.GetValue(gradNorms) || recipe.LogGradientNorms,
             };
             using var world = DistributedOption.Start(r.GetValue(distributed));
             return Run(recipe, taskName, r.GetValue(trainFile), r.GetValue(devFile), r.GetValue(trainSize), r.GetValue(skipBad), r.GetValue(output)!, world);

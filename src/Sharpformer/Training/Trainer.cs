@@ -56,7 +56,8 @@ public sealed class Trainer<TBatch>(
         var now = TimeSpan.FromSeconds(before);
         TimeSpan Elapsed() => TimeSpan.FromSeconds(before) + clock.Elapsed;
 
-        double lossSum = 0;
+        double lossSum = 0, normSum = 0;
+        IReadOnlyList<(string Part, double Norm)> partNorms = [];
         long tokens = 0, windowStart = clock.ElapsedTicks;
         int lossCount = 0, nonFinite = 0, micro = 0;
         double microLoss = 0;
@@ -80,6 +81,7 @@ public sealed class Trainer<TBatch>(
                 micro = 0;
                 buckets?.AllReduceSum(_world);
                 (microLoss, now) = Agree(microLoss, Elapsed());
+                if (options.LogGradientNorms && (state.Step + 1) % options.LogEvery == 0) partNorms = GradientNorms.ByPart(model.NamedParameters());
                 double norm = GradientClipping.ClipNorm(model.Parameters(), options.ClipNorm);
                 double stepLoss = microLoss / options.AccumulationSteps;
                 microLoss = 0;
@@ -98,14 +100,16 @@ public sealed class Trainer<TBatch>(
                 optimizer.ZeroGrad();
                 state = state with { Step = state.Step + 1 };
                 lossSum += stepLoss;
+                normSum += norm;
                 lossCount++;
                 if (state.Step % options.LogEvery == 0 || Finished(state, now))
                 {
                     double seconds = (double)(clock.ElapsedTicks - windowStart) / Stopwatch.Frequency;
                     Report(state, lossSum / lossCount, lr, tokens / Math.Max(seconds, 1e-9), now, null);
-                    log?.Append([("step", state.Step), ("lr", lr), ("train_loss", lossSum / lossCount),
+                    log?.Append([("step", state.Step), ("lr", lr), ("train_loss", lossSum / lossCount), ("grad_norm", normSum / lossCount),
+                        .. partNorms.Select(p => ($"grad_norm.{p.Part}", (object?)p.Norm)),
                         ("tokens_per_s", tokens / Math.Max(seconds, 1e-9)), ("elapsed_s", now.TotalSeconds)]);
-                    lossSum = 0; lossCount = 0; tokens = 0; windowStart = clock.ElapsedTicks;
+                    lossSum = 0; normSum = 0; lossCount = 0; partNorms = []; tokens = 0; windowStart = clock.ElapsedTicks;
                 }
                 if (log is not null && (state.Step % options.EvalEvery == 0 || Finished(state, now)))
                     state = EvaluateAndCheckpoint(state, log, now, lr);

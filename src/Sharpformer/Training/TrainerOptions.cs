@@ -27,6 +27,9 @@ public sealed record TrainerOptions
     /// </summary>
     public int KeepLast { get; init; }
 
+    /// <summary>Log the gradient norm of each layer (<see cref="GradientNorms"/>) with every training line of <c>metrics.jsonl</c>.</summary>
+    public bool LogGradientNorms { get; init; }
+
     /// <summary>Stop with an error after this many consecutive steps with a NaN/Inf loss or gradient.</summary>
     public int MaxConsecutiveNonFinite { get; init; } = 5;
 }

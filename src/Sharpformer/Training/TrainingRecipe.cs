@@ -80,6 +80,9 @@ public sealed record TrainingRecipe
     /// <summary>Models of the last this many evaluations kept in <c>checkpoints/</c> for averaging (0 = none).</summary>
     [JsonPropertyName("keep_last")] public int KeepLast { get; init; }
 
+    /// <summary>Log each layer's gradient norm in <c>metrics.jsonl</c> (diagnosis of training; slightly slower).</summary>
+    [JsonPropertyName("log_grad_norms")] public bool LogGradientNorms { get; init; }
+
     /// <summary>Dev sentences decoded for the task metric at each evaluation.</summary>
     [JsonPropertyName("dev_decode_limit")] public int DevDecodeLimit { get; init; } = 500;
 

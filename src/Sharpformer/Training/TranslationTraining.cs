@@ -66,6 +66,7 @@ public static class TranslationTraining
             ClipNorm = recipe.ClipNorm,
             AccumulationSteps = recipe.AccumulationSteps,
             KeepLast = recipe.KeepLast,
+            LogGradientNorms = recipe.LogGradientNorms,
         };
         var trainer = new Trainer<Batch>(module, task, optimizer, schedule, rng, options, outDirectory,
             dir =>

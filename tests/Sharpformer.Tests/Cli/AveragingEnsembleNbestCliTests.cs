@@ -18,7 +18,11 @@ public sealed class AveragingEnsembleNbestCliTests
     public void A_run_keeps_its_last_checkpoints_and_average_turns_them_into_a_model_that_translates()
     {
         using var dir = new TemporaryDirectory();
-        var run = TrainTiny(dir.Path, "run", 20, "--keep-last", "3");
+        var run = TrainTiny(dir.Path, "run", 20, "--keep-last", "3", "--log-grad-norms");
+        var trainLine = File.ReadLines(Path.Combine(run, "metrics.jsonl")).First(l => l.Contains("train_loss"));
+        Assert.Contains("\"grad_norm\": ", trainLine);
+        Assert.Contains("\"grad_norm.encoder.layers.0\": ", trainLine);
+        Assert.Contains("\"grad_norm.decoder.layers.0\": ", trainLine);
         var kept = Directory.GetDirectories(Path.Combine(run, "checkpoints")).Select(Path.GetFileName).Order().ToArray();
         Assert.Equal(["step-0000010", "step-0000015", "step-0000020"], kept);
 
