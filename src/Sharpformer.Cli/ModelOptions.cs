@@ -22,7 +22,7 @@ internal static class ModelOptions
     /// <summary>--beam N (default 4).</summary>
     public static Option<int> Beam()
     {
-        var beam = new Option<int>("--beam") { Description = "Beam size (1 = greedy).", DefaultValueFactory = _ => 4 };
+        var beam = new Option<int>("--beam") { Description = "Beam size (1 = greedy).", DefaultValueFactory = _ => Decoding.SearchOptions.DefaultBeamSize };
         beam.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--beam must be at least 1."); });
         return beam;
     }
@@ -44,7 +44,7 @@ internal static class ModelOptions
     }
 
     /// <summary>--alpha (GNMT length penalty, default 0.6).</summary>
-    public static Option<float> Alpha() => new("--alpha") { Description = "Length-penalty exponent (0 = none).", DefaultValueFactory = _ => 0.6f };
+    public static Option<float> Alpha() => new("--alpha") { Description = "Length-penalty exponent (0 = none).", DefaultValueFactory = _ => Decoding.SearchOptions.DefaultLengthPenalty };
 
     /// <summary>Loads a model folder, turning a missing or corrupt file into a one-line error naming it.</summary>
     public static TranslationModel Load(DirectoryInfo directory)

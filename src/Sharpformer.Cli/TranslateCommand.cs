@@ -40,6 +40,7 @@ internal static class TranslateCommand
                 SkipUnknown = wordPerLine,
             };
             var results = translator.Translate(inputs);
+            translator.ThrowIfTooLong(results);
             bool echo = wordPerLine || r.GetValue(tsv);
             for (int i = 0; i < results.Count; i++)
             {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sharpformer.Decoding;
 using Sharpformer.IO;
+using Sharpformer.Serving;
 
 namespace Sharpformer.Cli.Serving;
 
@@ -26,7 +27,7 @@ internal static class ApiEndpoints
     });
 
     /// <summary>Adds the routes to <paramref name="app"/>.</summary>
-    public static void Map(IEndpointRouteBuilder app, TranslationModel model, DecodingWorker worker, ServeOptions options)
+    public static void Map(IEndpointRouteBuilder app, TranslationModel model, BatchingTranslator worker, ServeOptions options)
     {
         var reader = new RequestReader(options);
         var info = new ModelResponse(model.Config.Kind, JsonDocument.Parse(model.Config.ToJson()).RootElement.Clone(),
@@ -43,16 +44,32 @@ internal static class ApiEndpoints
         app.MapPost("/api/translate", async context =>
         {
             long start = Stopwatch.GetTimestamp();
-            var (texts, beam) = await reader.TranslateAsync(context.Request);
-            var result = await worker.TranslateAsync(texts, beam, context.RequestAborted);
-            await WriteJsonAsync(context, new TranslateResponse(result.Translations.Select(ToJson).ToList(), beam, result.BatchSize,
+            var (texts, search) = await reader.TranslateAsync(context.Request);
+            var result = await worker.TranslateAsync(texts, search, context.RequestAborted);
+            for (int i = 0; i < texts.Count; i++)
+                if (result.Translations[i].Outcome == TranslationOutcome.TooLong)
+                    throw TooLong(texts.Count == 1 ? "\"text\"" : $"\"texts\"[{i}]", result.Translations[i].SourceTokens, model);
+            await WriteJsonAsync(context, new TranslateResponse(result.Translations.Select(ToJson).ToList(), search.BeamSize, result.BatchSize,
                 Milliseconds(result.QueueMs), Milliseconds(result.DecodeMs), Milliseconds(Stopwatch.GetElapsedTime(start).TotalMilliseconds)));
         });
         app.MapPost("/api/attention", async context =>
         {
             long start = Stopwatch.GetTimestamp();
-            var (text, beam) = await reader.AttentionAsync(context.Request);
-            var (translation, groups) = await worker.AttentionAsync(text, beam, context.RequestAborted);
+            var (text, search) = await reader.AttentionAsync(context.Request);
+            string translation;
+            IReadOnlyList<Reports.AttentionGroup> groups;
+            try
+            {
+                (translation, groups) = await worker.AttentionAsync(text, search, context.RequestAborted);
+            }
+            catch (InputTooLongException e)
+            {
+                throw TooLong("\"text\"", e.Tokens, model);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, e.Message);
+            }
             await WriteJsonAsync(context, AttentionPayload.Create(translation, groups, Milliseconds(Stopwatch.GetElapsedTime(start).TotalMilliseconds)));
         });
         app.MapFallback("{**path}", context =>
@@ -65,6 +82,9 @@ internal static class ApiEndpoints
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(value, ServerJson.Options, context.RequestAborted);
     }
+
+    private static ApiException TooLong(string field, int tokens, TranslationModel model) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"{field} is {tokens} tokens long; the model accepts at most {model.Config.MaxLength - 1}.");
 
     private static TranslationJson ToJson(Translation t) =>
         new(t.Source, t.Text, t.Candidates.Select(c => new CandidateJson(c.Text, c.Score)).ToList(), t.UnknownSymbols);

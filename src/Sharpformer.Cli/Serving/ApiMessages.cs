@@ -4,11 +4,11 @@ namespace Sharpformer.Cli.Serving;
 
 // The JSON bodies of the HTTP API; property names go over the wire in snake_case (see ServerJson).
 
-/// <summary>Body of <c>POST /api/translate</c>: one <c>text</c> or a list of <c>texts</c>, and an optional beam size.</summary>
-internal sealed record TranslateRequest(string? Text, IReadOnlyList<string>? Texts, int? Beam);
+/// <summary>Body of <c>POST /api/translate</c>: one <c>text</c> or a list of <c>texts</c>, an optional beam size and length penalty.</summary>
+internal sealed record TranslateRequest(string? Text, IReadOnlyList<string>? Texts, int? Beam, float? LengthPenalty);
 
-/// <summary>Body of <c>POST /api/attention</c>: the sentence and an optional beam size.</summary>
-internal sealed record AttentionRequest(string? Text, int? Beam);
+/// <summary>Body of <c>POST /api/attention</c>: the sentence, an optional beam size and length penalty.</summary>
+internal sealed record AttentionRequest(string? Text, int? Beam, float? LengthPenalty);
 
 /// <summary>One beam candidate: its text and its search score (log-probability over the length penalty).</summary>
 internal sealed record CandidateJson(string Text, float Score);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Sharpformer.Decoding;
 
 namespace Sharpformer.Cli.Serving;
 
@@ -10,8 +11,8 @@ namespace Sharpformer.Cli.Serving;
 /// </summary>
 internal sealed class RequestReader(ServeOptions options)
 {
-    /// <summary>The texts of a translate request (one or many) and its beam size.</summary>
-    public async Task<(IReadOnlyList<string> Texts, int Beam)> TranslateAsync(HttpRequest request)
+    /// <summary>The texts of a translate request (one or many) and its search options.</summary>
+    public async Task<(IReadOnlyList<string> Texts, SearchOptions Options)> TranslateAsync(HttpRequest request)
     {
         var body = await ReadAsync<TranslateRequest>(request);
         if (body is { Text: not null, Texts: not null }) throw new ApiException(400, "Give \"text\" or \"texts\", not both.");
@@ -20,17 +21,17 @@ internal sealed class RequestReader(ServeOptions options)
         if (texts.Count == 0) throw new ApiException(400, "\"texts\" must not be empty.");
         for (int i = 0; i < texts.Count; i++)
             CheckText(texts[i], body.Text is not null ? "\"text\"" : $"\"texts\"[{i}]");
-        return (texts, Beam(body.Beam));
+        return (texts, Search(body.Beam, body.LengthPenalty));
     }
 
-    /// <summary>The text of an attention request and its beam size.</summary>
-    public async Task<(string Text, int Beam)> AttentionAsync(HttpRequest request)
+    /// <summary>The text of an attention request and its search options.</summary>
+    public async Task<(string Text, SearchOptions Options)> AttentionAsync(HttpRequest request)
     {
         var body = await ReadAsync<AttentionRequest>(request);
         if (body.Text is null) throw new ApiException(400, "\"text\" is required.");
         CheckText(body.Text, "\"text\"");
         if (body.Text.Trim().Length == 0) throw new ApiException(400, "\"text\" must not be empty.");
-        return (body.Text, Beam(body.Beam));
+        return (body.Text, Search(body.Beam, body.LengthPenalty));
     }
 
     private async Task<T> ReadAsync<T>(HttpRequest request) where T : class
@@ -57,9 +58,16 @@ internal sealed class RequestReader(ServeOptions options)
             throw new ApiException(413, $"{field} is {text.Length} characters long; the limit is {options.MaxInputChars}.");
     }
 
+    private SearchOptions Search(int? beam, float? lengthPenalty)
+    {
+        if (lengthPenalty is { } alpha && !(alpha >= 0f && alpha <= 10f))
+            throw new ApiException(400, $"\"length_penalty\" must be between 0 and 10 (got {alpha}).");
+        return new SearchOptions { BeamSize = Beam(beam), LengthPenaltyAlpha = lengthPenalty ?? SearchOptions.DefaultLengthPenalty };
+    }
+
     private int Beam(int? beam) => beam switch
     {
-        null => 4,
+        null => SearchOptions.DefaultBeamSize,
         < 1 => throw new ApiException(400, $"\"beam\" must be at least 1 (got {beam})."),
         _ when beam > options.MaxBeam => throw new ApiException(400, $"\"beam\" must be at most {options.MaxBeam} (got {beam})."),
         _ => beam.Value,

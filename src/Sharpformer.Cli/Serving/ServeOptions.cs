@@ -19,7 +19,7 @@ internal sealed record ServeOptions
     public long MaxBodyBytes { get; init; } = 1 << 20;
 
     /// <summary>Largest beam a request may ask for.</summary>
-    public int MaxBeam { get; init; } = 16;
+    public int MaxBeam { get; init; } = Decoding.SearchOptions.MaxBeamSize;
 
     /// <summary>Fails with a message naming the option at fault.</summary>
     public ServeOptions Validate()

@@ -1,26 +1,27 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sharpformer.IO;
+using Sharpformer.Serving;
 
 namespace Sharpformer.Cli.Serving;
 
 /// <summary>
 /// `sharpformer serve` as an object: a Kestrel server (ASP.NET Core minimal APIs) for one model, with the API of
-/// <see cref="ApiEndpoints"/> and one <see cref="DecodingWorker"/> that owns the model. Client errors are answered as
+/// <see cref="ApiEndpoints"/> and one <see cref="BatchingTranslator"/> that owns the model. Client errors are answered as
 /// <c>{"error": "..."}</c> with their status; disposing stops the server and then the worker.
 /// </summary>
 internal sealed class TranslationServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly DecodingWorker _worker;
+    private readonly BatchingTranslator _worker;
 
-    private TranslationServer(WebApplication app, DecodingWorker worker, Uri url)
+    private TranslationServer(WebApplication app, BatchingTranslator worker, Uri url)
     {
         _app = app;
         _worker = worker;
@@ -43,7 +44,7 @@ internal sealed class TranslationServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         var app = builder.Build();
-        var worker = new DecodingWorker(model, options.MaxBatch, options.BatchWindow);
+        var worker = new BatchingTranslator(model, options.MaxBatch, options.BatchWindow);
         app.Use(AnswerErrorsAsJson);
         ApiEndpoints.Map(app, model, worker, options);
         try

@@ -21,7 +21,9 @@ public static class AttentionExtraction
     {
         // <bos> and the output are fed back in one pass, so the output is kept one token under the model's maximum length.
         var search = options with { MaxLength = Math.Min(options.MaxLength, model.Config.MaxLength - 1) };
-        var translation = new Translator(model, search).Translate([text])[0];
+        var translator = new Translator(model, search);
+        var translation = translator.Translate([text])[0];
+        translator.ThrowIfTooLong([translation]);
         var sourceIds = model.SourceTokenizer.Encode(text);
         if (sourceIds.Length == 0) throw new ArgumentException("The text is empty.", nameof(text));
         var outputIds = translation.Tokens;

@@ -5,6 +5,15 @@ namespace Sharpformer.Decoding;
 /// <summary>Settings shared by greedy and beam search.</summary>
 public sealed record SearchOptions
 {
+    /// <summary>The beam size the command line and the server use when none is given (the paper's Section 6.1).</summary>
+    public const int DefaultBeamSize = 4;
+
+    /// <summary>The widest beam the server accepts.</summary>
+    public const int MaxBeamSize = 16;
+
+    /// <summary>The GNMT length-penalty exponent used when none is given (the paper's Section 6.1).</summary>
+    public const float DefaultLengthPenalty = 0.6f;
+
     /// <summary>Largest number of tokens generated per sentence (the &lt;eos&gt; included).</summary>
     public int MaxLength { get; init; } = 128;
 
@@ -15,7 +24,7 @@ public sealed record SearchOptions
     public int BeamSize { get; init; } = 1;
 
     /// <summary>GNMT length-penalty exponent α (0.6 in the paper's Section 6.1; 0 = none).</summary>
-    public float LengthPenaltyAlpha { get; init; } = 0.6f;
+    public float LengthPenaltyAlpha { get; init; } = DefaultLengthPenalty;
 
     /// <summary>Token that starts every output.</summary>
     public int BosId { get; init; } = SpecialTokens.Bos;

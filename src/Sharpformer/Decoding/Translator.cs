@@ -4,17 +4,30 @@ using Sharpformer.Tensors;
 
 namespace Sharpformer.Decoding;
 
-/// <summary>One translated line: the best output (text and token ids), all beam candidates with scores, and how many input symbols were unknown.</summary>
-public sealed record Translation(string Source, string Text, int[] Tokens, IReadOnlyList<(string Text, float Score)> Candidates, int UnknownSymbols, bool Truncated);
+/// <summary>
+/// One translated line: the best output (text and token ids), all beam candidates with scores, how many input symbols
+/// were unknown, and the <see cref="Outcome"/>: a line that could not be translated has an empty text and says why.
+/// </summary>
+public sealed record Translation(string Source, string Text, int[] Tokens, IReadOnlyList<(string Text, float Score)> Candidates, int UnknownSymbols, bool Truncated)
+{
+    /// <summary>Translated, or why the line was not.</summary>
+    public TranslationOutcome Outcome { get; init; } = TranslationOutcome.Translated;
+
+    /// <summary>The line's length in source tokens (before any truncation).</summary>
+    public int SourceTokens { get; init; }
+}
 
 /// <summary>
 /// Text in, text out: tokenizes lines, decodes them in length-sorted batches with greedy or beam search, and detokenizes,
-/// keeping the input order. An empty line (or, with <see cref="SkipUnknown"/>, one with unknown symbols) gives an empty
-/// translation; a line longer than the model's maximum length is an
-/// error naming the line, unless <see cref="Truncate"/> is set.
+/// keeping the input order. Every line gets its own <see cref="TranslationOutcome"/>, so one bad line never fails the
+/// others: an empty line, one longer than the model's maximum length (unless <see cref="Truncate"/> is set) or, with
+/// <see cref="SkipUnknown"/>, one with unknown symbols gets an empty translation that says why.
 /// </summary>
 public sealed class Translator(TranslationModel model, SearchOptions options, int batchSize = 64)
 {
+    /// <summary>The most source tokens a line may have (the model's maximum length, less one for &lt;eos&gt;).</summary>
+    public int MaxSourceTokens => model.Config.MaxLength - 1;
+
     /// <summary>Cut over-long inputs to the model's maximum length instead of failing.</summary>
     public bool Truncate { get; init; }
 
@@ -24,27 +37,27 @@ public sealed class Translator(TranslationModel model, SearchOptions options, in
     /// <summary>Translates <paramref name="lines"/>; results are in the same order.</summary>
     public IReadOnlyList<Translation> Translate(IReadOnlyList<string> lines)
     {
-        int maxSource = model.Config.MaxLength - 1; // room for <eos>
-        var encoded = new (int[] Ids, int Unknown, bool Truncated)[lines.Count];
+        int maxSource = MaxSourceTokens;
+        var encoded = new (int[] Ids, int Unknown, bool Truncated, int Length)[lines.Count];
         for (int i = 0; i < lines.Count; i++)
         {
             var ids = model.SourceTokenizer.Encode(lines[i], out int unknown);
-            bool cut = false;
-            if (ids.Length > maxSource)
-            {
-                if (!Truncate)
-                    throw new ArgumentException(
-                        $"line {i + 1}: {ids.Length} tokens exceed the model's maximum length of {maxSource}; shorten it or pass --truncate.");
-                ids = ids[..maxSource];
-                cut = true;
-            }
-            encoded[i] = (ids, unknown, cut);
+            int length = ids.Length;
+            bool cut = Truncate && length > maxSource;
+            encoded[i] = (cut ? ids[..maxSource] : ids, unknown, cut, length);
         }
+        TranslationOutcome OutcomeOf(int i) => encoded[i] switch
+        {
+            { Ids.Length: 0 } => TranslationOutcome.Empty,
+            { Ids.Length: var n } when n > maxSource => TranslationOutcome.TooLong,
+            { Unknown: > 0 } when SkipUnknown => TranslationOutcome.UnknownSymbols,
+            _ => TranslationOutcome.Translated,
+        };
         var results = new Translation[lines.Count];
-        bool Decodable(int i) => encoded[i].Ids.Length > 0 && !(SkipUnknown && encoded[i].Unknown > 0);
+        bool Decodable(int i) => OutcomeOf(i) == TranslationOutcome.Translated;
         var order = Enumerable.Range(0, lines.Count).Where(Decodable).OrderBy(i => encoded[i].Ids.Length).ToList();
         foreach (int i in Enumerable.Range(0, lines.Count).Where(i => !Decodable(i)))
-            results[i] = new Translation(lines[i], "", [], [], encoded[i].Unknown, encoded[i].Truncated);
+            results[i] = new Translation(lines[i], "", [], [], encoded[i].Unknown, encoded[i].Truncated) { Outcome = OutcomeOf(i), SourceTokens = encoded[i].Length };
         var search = options with { MaxLength = Math.Min(options.MaxLength, model.Config.MaxLength) };
         foreach (var chunk in order.Chunk(batchSize))
         {
@@ -54,10 +67,20 @@ public sealed class Translator(TranslationModel model, SearchOptions options, in
                 var candidates = hypotheses[j].Select(h => (model.TargetTokenizer.Decode(h.Tokens), h.Score)).ToList();
                 int i = chunk[j];
                 var best = hypotheses[j].Count > 0 ? hypotheses[j][0].Tokens : [];
-                results[i] = new Translation(lines[i], candidates.Count > 0 ? candidates[0].Item1 : "", best, candidates, encoded[i].Unknown, encoded[i].Truncated);
+                results[i] = new Translation(lines[i], candidates.Count > 0 ? candidates[0].Item1 : "", best, candidates, encoded[i].Unknown, encoded[i].Truncated)
+                {
+                    SourceTokens = encoded[i].Length,
+                };
             }
         }
         return results;
+    }
+
+    /// <summary>Throws <see cref="InputTooLongException"/> for the first line of <paramref name="translations"/> that was too long.</summary>
+    public void ThrowIfTooLong(IReadOnlyList<Translation> translations)
+    {
+        for (int i = 0; i < translations.Count; i++)
+            if (translations[i].Outcome == TranslationOutcome.TooLong) throw new InputTooLongException(i + 1, translations[i].SourceTokens, MaxSourceTokens);
     }
 
     /// <summary>Source rows (ids + &lt;eos&gt;, padded with 0) as a [B, S] batch.</summary>

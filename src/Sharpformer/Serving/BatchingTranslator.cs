@@ -4,19 +4,23 @@ using Sharpformer.Decoding;
 using Sharpformer.IO;
 using Sharpformer.Reports;
 
-namespace Sharpformer.Cli.Serving;
-
-/// <summary>The translations of one request and how long it waited and decoded, in milliseconds.</summary>
-internal sealed record BatchedTranslations(IReadOnlyList<Translation> Translations, int BatchSize, double QueueMs, double DecodeMs);
+namespace Sharpformer.Serving;
 
 /// <summary>
-/// The one thread that uses the model. The decoding engine keeps per-call state (KV caches, the tensor scope) and is not
-/// thread-safe, so every request is queued here: the worker takes the first waiting request, lets others join for a
-/// short window (dynamic batching) up to a batch of <c>maxBatch</c> sentences, drops the requests cancelled meanwhile,
-/// and decodes the rest with one <see cref="Translator"/> call per beam size. Attention requests go through the same
-/// queue, one at a time.
+/// The translations of one request, each with its own <see cref="Translation.Outcome"/> (a line that is too long or
+/// empty fails alone), how many sentences were decoded together, and how long the request waited and decoded (ms).
 /// </summary>
-internal sealed class DecodingWorker : IDisposable
+public sealed record BatchedTranslations(IReadOnlyList<Translation> Translations, int BatchSize, double QueueMs, double DecodeMs);
+
+/// <summary>
+/// A batching inference engine: one thread owns the model, any number of callers translate through it. The decoding
+/// engine keeps per-call state (KV caches, the tensor scope) and is not thread-safe, so every request is queued here:
+/// the worker takes the first waiting request, lets others join for a short window (dynamic batching, as CTranslate2's
+/// and Triton's batchers do) up to a batch of <c>maxBatch</c> sentences, drops the requests cancelled meanwhile, and
+/// decodes the rest with one <see cref="Translator"/> call per distinct <see cref="SearchOptions"/>. Attention requests
+/// go through the same queue, one at a time. Disposing finishes the queued requests and stops the thread.
+/// </summary>
+public sealed class BatchingTranslator : IDisposable
 {
     private readonly TranslationModel _model;
     private readonly int _maxBatch;
@@ -26,12 +30,14 @@ internal sealed class DecodingWorker : IDisposable
     private long _dropped;
     private int _waiting;
 
-    /// <summary>Starts the worker thread for <paramref name="model"/>.</summary>
-    public DecodingWorker(TranslationModel model, int maxBatch, TimeSpan window)
+    /// <summary>Starts the worker thread for <paramref name="model"/>, batching up to <paramref name="maxBatch"/> sentences that arrive within <paramref name="window"/>.</summary>
+    public BatchingTranslator(TranslationModel model, int maxBatch = 32, TimeSpan? window = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _model = model;
         _maxBatch = maxBatch;
-        _window = window;
+        _window = window ?? TimeSpan.FromMilliseconds(3);
         _thread = new Thread(Loop) { IsBackground = true, Name = "sharpformer-decoder" };
         _thread.Start();
     }
@@ -42,13 +48,27 @@ internal sealed class DecodingWorker : IDisposable
     /// <summary>Requests cancelled while they waited, never decoded.</summary>
     public long DroppedRequests => Interlocked.Read(ref _dropped);
 
-    /// <summary>Translates <paramref name="texts"/> with beam size <paramref name="beam"/>, batched with other waiting requests.</summary>
-    public Task<BatchedTranslations> TranslateAsync(IReadOnlyList<string> texts, int beam, CancellationToken cancel) =>
-        Enqueue(new TranslateJob(texts, beam, cancel, Cancelled));
+    /// <summary>
+    /// Translates <paramref name="texts"/> with <paramref name="options"/>, batched with other waiting requests that
+    /// use the same options; a cancelled request still waiting is dropped (its task is cancelled).
+    /// </summary>
+    public Task<BatchedTranslations> TranslateAsync(IReadOnlyList<string> texts, SearchOptions options, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(options);
+        return Enqueue(new TranslateJob(texts, options, cancel, Cancelled));
+    }
 
-    /// <summary>Translates <paramref name="text"/> and records every attention distribution (see <see cref="AttentionExtraction"/>).</summary>
-    public Task<(string Translation, IReadOnlyList<AttentionGroup> Groups)> AttentionAsync(string text, int beam, CancellationToken cancel) =>
-        Enqueue(new AttentionJob(text, beam, cancel, Cancelled));
+    /// <summary>
+    /// Translates <paramref name="text"/> and records every attention distribution (see <see cref="AttentionExtraction"/>);
+    /// a text longer than the model accepts fails with <see cref="InputTooLongException"/>.
+    /// </summary>
+    public Task<(string Translation, IReadOnlyList<AttentionGroup> Groups)> AttentionAsync(string text, SearchOptions options, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(options);
+        return Enqueue(new AttentionJob(text, options, cancel, Cancelled));
+    }
 
     /// <summary>Stops taking requests; the worker finishes those already queued and exits.</summary>
     public void Dispose()
@@ -63,7 +83,7 @@ internal sealed class DecodingWorker : IDisposable
         if (!_queue.Writer.TryWrite(job) && job.TryClaim())
         {
             Interlocked.Decrement(ref _waiting);
-            job.Fail(new ObjectDisposedException(nameof(DecodingWorker), "The server is shutting down."));
+            job.Fail(new ObjectDisposedException(nameof(BatchingTranslator), "The translator is shutting down."));
         }
         return job.Result;
     }
@@ -78,7 +98,7 @@ internal sealed class DecodingWorker : IDisposable
             var live = batch.Where(j => j.TryClaim()).ToList();
             Interlocked.Add(ref _waiting, -live.Count);
             Interlocked.Add(ref _dropped, batch.Count - live.Count);
-            foreach (var group in live.OfType<TranslateJob>().GroupBy(j => j.Beam))
+            foreach (var group in live.OfType<TranslateJob>().GroupBy(j => j.Options))
                 Decode(group.ToList());
             foreach (var job in live.OfType<AttentionJob>())
                 Extract(job);
@@ -112,15 +132,13 @@ internal sealed class DecodingWorker : IDisposable
         }
     }
 
-    private void Decode(List<TranslateJob> jobs)
+    private void Decode(List<TranslateJob> accepted)
     {
         long start = Stopwatch.GetTimestamp();
-        var accepted = jobs.Where(CheckLengths).ToList();
-        if (accepted.Count == 0) return;
         var texts = accepted.SelectMany(j => j.Texts).ToList();
         try
         {
-            var translations = new Translator(_model, new SearchOptions { BeamSize = accepted[0].Beam }, _maxBatch).Translate(texts);
+            var translations = new Translator(_model, accepted[0].Options, _maxBatch).Translate(texts);
             double decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             int offset = 0;
             foreach (var job in accepted)
@@ -136,40 +154,11 @@ internal sealed class DecodingWorker : IDisposable
         }
     }
 
-    // Fails a job whose text is longer than the model accepts, so that it cannot fail the batch it would join.
-    private bool CheckLengths(TranslateJob job)
-    {
-        var error = LengthError(job.Texts);
-        if (error is not null) job.Fail(error);
-        return error is null;
-    }
-
-    private ApiException? LengthError(IReadOnlyList<string> texts)
-    {
-        int limit = _model.Config.MaxLength - 1;
-        for (int i = 0; i < texts.Count; i++)
-        {
-            int tokens = _model.SourceTokenizer.Encode(texts[i]).Length;
-            if (tokens > limit)
-                return new ApiException(413, $"{(texts.Count == 1 ? "\"text\"" : $"\"texts\"[{i}]")} is {tokens} tokens long; the model accepts at most {limit}.");
-        }
-        return null;
-    }
-
     private void Extract(AttentionJob job)
     {
-        if (LengthError([job.Text]) is { } error)
-        {
-            job.Fail(error);
-            return;
-        }
         try
         {
-            job.Complete(AttentionExtraction.Extract(_model, job.Text, new SearchOptions { BeamSize = job.Beam }));
-        }
-        catch (ArgumentException e)
-        {
-            job.Fail(new ApiException(400, e.Message));
+            job.Complete(AttentionExtraction.Extract(_model, job.Text, job.Options));
         }
         catch (Exception e)
         {
@@ -218,22 +207,22 @@ internal sealed class DecodingWorker : IDisposable
         }
     }
 
-    private sealed class TranslateJob(IReadOnlyList<string> texts, int beam, CancellationToken cancel, Action cancelled)
+    private sealed class TranslateJob(IReadOnlyList<string> texts, SearchOptions options, CancellationToken cancel, Action cancelled)
         : Job<BatchedTranslations>(cancel, cancelled)
     {
         public IReadOnlyList<string> Texts { get; } = texts;
 
-        public int Beam { get; } = beam;
+        public SearchOptions Options { get; } = options;
 
         public override int Sentences => Texts.Count;
     }
 
-    private sealed class AttentionJob(string text, int beam, CancellationToken cancel, Action cancelled)
+    private sealed class AttentionJob(string text, SearchOptions options, CancellationToken cancel, Action cancelled)
         : Job<(string Translation, IReadOnlyList<AttentionGroup> Groups)>(cancel, cancelled)
     {
         public string Text { get; } = text;
 
-        public int Beam { get; } = beam;
+        public SearchOptions Options { get; } = options;
 
         public override int Sentences => 1;
     }
