@@ -1,7 +1,6 @@
 // Translates the lines of standard input with a trained model through the library's batching engine, many lines at a
 // time from concurrent callers, as a web app would: dotnet run --project samples/BatchedTranslation -- runs/g2p [beam]
 using Sharpformer.Decoding;
-using Sharpformer.IO;
 using Sharpformer.Serving;
 
 if (args.Length is < 1 or > 2 || (args.Length == 2 && !int.TryParse(args[1], out _)))

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Sharpformer.Cli.Serving;
+using Sharpformer.Decoding;
 using Sharpformer.Tasks;
 
 namespace Sharpformer.Cli;
@@ -39,7 +40,7 @@ internal static class BenchServeCommand
         return command;
     }
 
-    private static async Task<LoadResult> Run(IO.TranslationModel model, IReadOnlyList<string> texts, int clients, int requests, int beam, int maxBatch)
+    private static async Task<LoadResult> Run(Decoding.TranslationModel model, IReadOnlyList<string> texts, int clients, int requests, int beam, int maxBatch)
     {
         await using var server = await TranslationServer.StartAsync(model,
             new ServeOptions { Url = "http://127.0.0.1:0", MaxBatch = maxBatch, MaxInputChars = int.MaxValue });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sharpformer.Decoding;
 using Sharpformer.IO;
 using Sharpformer.Tasks;
 using Sharpformer.Training;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sharpformer.Cli.Serving;
+using Sharpformer.Decoding;
 
 namespace Sharpformer.Cli;
 
@@ -26,7 +27,7 @@ internal static class ServeCommand
         return command;
     }
 
-    private static async Task<int> Serve(IO.TranslationModel model, ServeOptions options, string folder)
+    private static async Task<int> Serve(Decoding.TranslationModel model, ServeOptions options, string folder)
     {
         TranslationServer server;
         try

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sharpformer.Decoding;
-using Sharpformer.IO;
 using Sharpformer.Serving;
 
 namespace Sharpformer.Cli.Serving;

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Sharpformer.IO;
+using Sharpformer.Decoding;
 using Sharpformer.Serving;
 
 namespace Sharpformer.Cli.Serving;

@@ -1,6 +1,5 @@
 using Sharpformer.Autograd;
 using Sharpformer.Data;
-using Sharpformer.IO;
 using Sharpformer.Metrics;
 using Sharpformer.Tensors;
 

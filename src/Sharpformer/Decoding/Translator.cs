@@ -1,5 +1,4 @@
 using Sharpformer.Data;
-using Sharpformer.IO;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Decoding;

@@ -2,7 +2,6 @@ using System.Text;
 using Sharpformer.Autograd;
 using Sharpformer.Data;
 using Sharpformer.Decoding;
-using Sharpformer.IO;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
 using Sharpformer.Reports;

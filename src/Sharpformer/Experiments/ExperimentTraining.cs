@@ -1,5 +1,5 @@
 using Sharpformer.Data;
-using Sharpformer.IO;
+using Sharpformer.Decoding;
 using Sharpformer.Tasks;
 using Sharpformer.Training;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Sharpformer.Decoding;
-using Sharpformer.IO;
 using Sharpformer.Reports;
 
 namespace Sharpformer.Serving;

@@ -1,3 +1,4 @@
+using Sharpformer.Decoding;
 using Sharpformer.IO;
 using Sharpformer.Tensors;
 

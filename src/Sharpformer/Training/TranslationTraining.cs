@@ -1,9 +1,10 @@
 using Sharpformer.Data;
+using Sharpformer.Decoding;
 using Sharpformer.Distributed;
 using Sharpformer.IO;
-using Sharpformer.Models;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
+using Sharpformer.Models;
 using Sharpformer.NN;
 using Sharpformer.Tensors;
 

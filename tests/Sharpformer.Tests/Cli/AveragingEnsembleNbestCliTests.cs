@@ -23,7 +23,7 @@ public sealed class AveragingEnsembleNbestCliTests
         Assert.Contains("\"grad_norm\": ", trainLine);
         Assert.Contains("\"grad_norm.encoder.layers.0\": ", trainLine);
         Assert.Contains("\"grad_norm.decoder.layers.0\": ", trainLine);
-        var kept = Directory.GetDirectories(Path.Combine(run, "checkpoints")).Select(Path.GetFileName).Order().ToArray();
+        var kept = Directory.GetDirectories(Path.Combine(run, "checkpoints")).Select(d => Path.GetFileName(d)!).Order().ToArray();
         Assert.Equal(["step-0000010", "step-0000015", "step-0000020"], kept);
 
         string averaged = Path.Combine(dir.Path, "avg");

@@ -1,7 +1,6 @@
 using Sharpformer.Autograd;
 using Sharpformer.Data;
 using Sharpformer.Decoding;
-using Sharpformer.IO;
 using Sharpformer.Models;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;

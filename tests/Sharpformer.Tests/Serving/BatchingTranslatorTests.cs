@@ -2,7 +2,6 @@ using Sharpformer.Cli.Serving;
 using Sharpformer.Serving;
 using Sharpformer.Tests.Cli.Serving;
 using Sharpformer.Decoding;
-using Sharpformer.IO;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Tensors;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Sharpformer.Cli.Serving;
-using Sharpformer.IO;
+using Sharpformer.Decoding;
 
 namespace Sharpformer.Tests.Cli.Serving;
 

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Sharpformer.Cli.Serving;
 using Sharpformer.Data;
-using Sharpformer.IO;
+using Sharpformer.Decoding;
 using Sharpformer.Models.Transformer;
 using Sharpformer.Tasks;
 using Sharpformer.Tensors;

@@ -1,9 +1,10 @@
 using Sharpformer.Data;
+using Sharpformer.IO;
 using Sharpformer.Models;
 using Sharpformer.NN;
 using Sharpformer.Tensors;
 
-namespace Sharpformer.IO;
+namespace Sharpformer.Decoding;
 
 /// <summary>
 /// A usable translation model: the network, its configuration and its source and target tokenizers. Saved as a

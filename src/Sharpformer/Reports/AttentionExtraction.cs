@@ -1,13 +1,12 @@
 using Sharpformer.Autograd;
 using Sharpformer.Data;
-using Sharpformer.IO;
+using Sharpformer.Decoding;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
 using Sharpformer.NN;
-using Sharpformer.Reports;
 using Sharpformer.Tensors;
 
-namespace Sharpformer.Decoding;
+namespace Sharpformer.Reports;
 
 /// <summary>
 /// Translates one sentence and records every attention distribution the model used for it, labelled with the tokens:

@@ -1,10 +1,10 @@
 using Sharpformer.Data;
 using Sharpformer.Decoding;
-using Sharpformer.IO;
 using Sharpformer.Models.Transformer;
 using Sharpformer.Tensors;
+using Sharpformer.Tests.IO;
 
-namespace Sharpformer.Tests.IO;
+namespace Sharpformer.Tests.Decoding;
 
 public sealed class TranslationModelTests
 {

@@ -1,10 +1,10 @@
 using Sharpformer.Data;
 using Sharpformer.Decoding;
-using Sharpformer.IO;
 using Sharpformer.Models.Transformer;
+using Sharpformer.Reports;
 using Sharpformer.Tensors;
 
-namespace Sharpformer.Tests.Decoding;
+namespace Sharpformer.Tests.Reports;
 
 public sealed class AttentionExtractionTests
 {
