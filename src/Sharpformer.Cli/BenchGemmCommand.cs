@@ -1,7 +1,8 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Sharpformer.Benchmarks;
 using Sharpformer.Kernels;
 using Spectre.Console;
 

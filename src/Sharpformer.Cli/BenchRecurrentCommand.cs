@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Sharpformer.Benchmarks;
 using Sharpformer.Experiments;
 using Sharpformer.Kernels;
 using Sharpformer.Tensors;

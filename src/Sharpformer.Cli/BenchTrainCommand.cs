@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Sharpformer.Autograd;
+using Sharpformer.Benchmarks;
 using Sharpformer.Kernels;
 using Sharpformer.Training;
 using Spectre.Console;

@@ -1,5 +1,6 @@
 using System.Text;
 using Sharpformer.Autograd;
+using Sharpformer.Benchmarks;
 using Sharpformer.Kernels;
 using Sharpformer.Reports;
 using Sharpformer.Tensors;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Sharpformer.Autograd;
+using Sharpformer.Benchmarks;
 using Sharpformer.Kernels;
 using Sharpformer.Reports;
 using Sharpformer.Tensors;

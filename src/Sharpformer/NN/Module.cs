@@ -47,9 +47,6 @@ public abstract class Module
     /// <summary>Number of trainable scalars (tied tensors counted once).</summary>
     public long ParameterCount => NamedParameters().Sum(p => (long)p.Parameter.Length);
 
-    /// <summary>Direct children with their names.</summary>
-    public IEnumerable<(string Name, Module Module)> NamedChildren() => _children;
-
     /// <summary>Every parameter under every name it is registered with (tied weights appear under each name, as in PyTorch).</summary>
     public IReadOnlyDictionary<string, Tensor> StateDict()
     {

@@ -19,10 +19,6 @@ public static class BufferPool
     private const int MaxBucketLog2 = 31;
     private static readonly Stack<float[]>[] Buckets = CreateBuckets();
     private static readonly Lock Gate = new();
-    private static long _pooledFloats;
-
-    /// <summary>Total floats currently held idle by the pool.</summary>
-    public static long IdleFloats { get { lock (Gate) return _pooledFloats; } }
 
     /// <summary>Rents a pinned array with room for <paramref name="length"/> aligned floats.</summary>
     internal static TensorBuffer Rent(int length)
@@ -32,10 +28,7 @@ public static class BufferPool
         lock (Gate)
         {
             if (Buckets[bucket].Count > 0)
-            {
                 array = Buckets[bucket].Pop();
-                _pooledFloats -= array.Length;
-            }
         }
         array ??= GC.AllocateUninitializedArray<float>((1 << bucket) + AlignmentFloats, pinned: true);
         return new TensorBuffer(array, AlignedOffset(array), length, pooled: true);
@@ -54,18 +47,13 @@ public static class BufferPool
         lock (Gate)
         {
             foreach (var stack in Buckets) stack.Clear();
-            _pooledFloats = 0;
         }
     }
 
     internal static void Return(float[] array)
     {
         int bucket = BucketOf(array.Length - AlignmentFloats);
-        lock (Gate)
-        {
-            Buckets[bucket].Push(array);
-            _pooledFloats += array.Length;
-        }
+        lock (Gate) Buckets[bucket].Push(array);
     }
 
     private static int BucketOf(int length)

@@ -98,9 +98,6 @@ public sealed class Tensor
     /// <summary>Sets the accumulated gradient to zero in place (keeping its storage for the next step).</summary>
     public void ZeroGrad() => Grad?.Data.Clear();
 
-    /// <summary>Drops the gradient so the next backward pass allocates a fresh one.</summary>
-    public void ClearGrad() => Grad = null;
-
     /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => new(TensorScope.Allocate(CheckedNumel(shape), zeroed: true), (int[])shape.Clone());
 

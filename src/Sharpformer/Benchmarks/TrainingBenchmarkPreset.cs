@@ -1,6 +1,7 @@
 using Sharpformer.Models.Transformer;
+using Sharpformer.Training;
 
-namespace Sharpformer.Training;
+namespace Sharpformer.Benchmarks;
 
 /// <summary>
 /// A model and synthetic batch for <see cref="TrainingBenchmark"/>: "S" (d_model 256, 4 heads, d_ff 1024, 3+3 layers,

@@ -1,10 +1,11 @@
 using Sharpformer.Autograd;
 using Sharpformer.Data;
+using Sharpformer.Decoding;
 using Sharpformer.Kernels;
 using Sharpformer.Models.Transformer;
 using Sharpformer.Tensors;
 
-namespace Sharpformer.Decoding;
+namespace Sharpformer.Benchmarks;
 
 /// <summary>
 /// What <see cref="DecodingBenchmark"/> measured: new target tokens per second of cached search (greedy or beam) and of

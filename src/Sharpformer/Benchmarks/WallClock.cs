@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Sharpformer.Kernels;
+namespace Sharpformer.Benchmarks;
 
 /// <summary>Timing by the usual recipe for a noisy machine: warm-up runs (JIT, buffer pools) first, then the median of repeats.</summary>
 public static class WallClock

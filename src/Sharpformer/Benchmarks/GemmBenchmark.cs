@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Sharpformer.Kernels;
 
-namespace Sharpformer.Kernels;
+namespace Sharpformer.Benchmarks;
 
 /// <summary>
 /// Times <see cref="Gemm.Sgemm(bool, bool, int, int, int, float, float*, int, float*, int, float, float*, int)"/> the way

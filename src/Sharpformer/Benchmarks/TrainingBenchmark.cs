@@ -5,8 +5,9 @@ using Sharpformer.Distributed;
 using Sharpformer.Kernels;
 using Sharpformer.Models.Transformer;
 using Sharpformer.Tensors;
+using Sharpformer.Training;
 
-namespace Sharpformer.Training;
+namespace Sharpformer.Benchmarks;
 
 /// <summary>
 /// Times full training steps of a <see cref="Seq2SeqTransformer"/> (forward, label-smoothed loss with ε = 0.1, backward,

@@ -1,4 +1,5 @@
-namespace Sharpformer.Training;
+
+namespace Sharpformer.Benchmarks;
 
 /// <summary>
 /// What <see cref="TrainingBenchmark"/> measured on this process: milliseconds per training step (mean and median),
