@@ -19,7 +19,7 @@ internal static class TrainCommand
         var trainFile = new Option<FileInfo?>("--train") { Description = "Training corpus (TSV source<TAB>target, or JSONL)." };
         var devFile = new Option<FileInfo?>("--dev") { Description = "Dev corpus (same formats)." };
         var arch = new Option<string>("--arch") { Description = "Architecture: transformer, rnn, gru, lstm, or a recurrent one with attention (lstm-bahdanau, gru-luong, ...).", DefaultValueFactory = _ => "transformer" };
-        arch.AcceptOnlyFromAmong(Architectures);
+        arch.AcceptOnlyFromAmong([.. Models.Architecture.Names]);
         var hidden = new Option<int?>("--hidden") { Description = "Hidden size of recurrent models." };
         var embedding = new Option<int?>("--embedding-dim") { Description = "Embedding size of recurrent models." };
         var preset = new Option<string?>("--preset") { Description = "tiny, small or base (default: the task's own recipe if it has one, else small)." };
@@ -110,13 +110,6 @@ internal static class TrainCommand
         }));
         return command;
     }
-
-    /// <summary>Every value --arch accepts.</summary>
-    public static readonly string[] Architectures =
-    [
-        "transformer", "rnn", "gru", "lstm",
-        .. new[] { "rnn", "gru", "lstm" }.SelectMany(cell => new[] { "bahdanau", "luong", "luong-dot", "luong-concat" }.Select(a => $"{cell}-{a}")),
-    ];
 
     /// <summary>
     /// The recipe before command-line overrides: the named preset, or the task's tuned recipe when no preset is named

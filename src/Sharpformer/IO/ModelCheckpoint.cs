@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Sharpformer.Models;
-using Sharpformer.Models.Recurrent;
-using Sharpformer.Models.Transformer;
 using Sharpformer.NN;
 using Sharpformer.Tensors;
 
@@ -45,15 +43,7 @@ public static class ModelCheckpoint
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint folder '{Path.GetDirectoryName(path)}' has no {ConfigFile}.", path);
         try
         {
-            var json = File.ReadAllText(path);
-            using var document = JsonDocument.Parse(json);
-            string kind = document.RootElement.TryGetProperty("kind", out var k) ? k.GetString() ?? "" : "seq2seq";
-            return kind switch
-            {
-                "recurrent" => RecurrentSeq2SeqConfig.FromJson(json).Validate(),
-                "seq2seq" or "lm" => TransformerConfig.FromJson(json).Validate(needsTarget: kind == "seq2seq"),
-                _ => throw new InvalidDataException($"{path}: unknown model kind '{kind}' (expected seq2seq, lm or recurrent)."),
-            };
+            return ModelRegistry.ReadConfig(File.ReadAllText(path));
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
@@ -61,12 +51,6 @@ public static class ModelCheckpoint
         }
     }
 
-    /// <summary>Constructs the (randomly initialised) model a config describes.</summary>
-    public static Module Build(IModelConfig config, Rng rng) => config switch
-    {
-        RecurrentSeq2SeqConfig recurrent => new RecurrentSeq2Seq(recurrent, rng),
-        TransformerConfig { Kind: "lm" } lm => new TransformerLanguageModel(lm, rng),
-        TransformerConfig transformer => new Seq2SeqTransformer(transformer, rng),
-        _ => throw new ArgumentException($"No model family for config {config.GetType().Name}."),
-    };
+    /// <summary>Constructs the (randomly initialised) model a config describes (see <see cref="ModelRegistry"/>).</summary>
+    public static Module Build(IModelConfig config, Rng rng) => ModelRegistry.Build(config, rng);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sharpformer.Models;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
 
@@ -14,6 +15,9 @@ public sealed record TrainingRecipe
 {
     /// <summary>"transformer", or a recurrent architecture: rnn, gru, lstm, optionally with -bahdanau, -luong, -luong-dot or -luong-concat.</summary>
     [JsonPropertyName("arch")] public string Arch { get; init; } = "transformer";
+
+    /// <summary>The architecture <see cref="Arch"/> names.</summary>
+    [JsonIgnore] public Architecture Architecture => Architecture.Parse(Arch);
 
     /// <summary>Transformer shape (vocabulary sizes are filled in from the tokenizers); its max_length also bounds recurrent models.</summary>
     [JsonPropertyName("model")] public TransformerConfig Model { get; init; } = new();

@@ -2,8 +2,6 @@ using Sharpformer.Data;
 using Sharpformer.Decoding;
 using Sharpformer.Distributed;
 using Sharpformer.IO;
-using Sharpformer.Models.Recurrent;
-using Sharpformer.Models.Transformer;
 using Sharpformer.Models;
 using Sharpformer.NN;
 using Sharpformer.Tensors;
@@ -82,20 +80,9 @@ public static class TranslationTraining
     /// <summary>The network the recipe's architecture names, sized for the vocabularies.</summary>
     public static (IModelConfig Config, ISeq2SeqModel Network) BuildModel(TrainingRecipe recipe, int sourceVocab, int targetVocab, Rng rng)
     {
-        if (recipe.Arch.Equals("transformer", StringComparison.OrdinalIgnoreCase))
-        {
-            var transformer = recipe.Model with
-            {
-                Kind = "seq2seq", SourceVocab = sourceVocab, TargetVocab = targetVocab, PadId = SpecialTokens.Pad,
-                ShareEmbeddings = recipe.Model.ShareEmbeddings && recipe.UsesSharedVocabulary,
-            };
-            return (transformer, new Seq2SeqTransformer(transformer, rng));
-        }
-        var recurrent = recipe.Recurrent.WithArchitecture(recipe.Arch) with
-        {
-            SourceVocab = sourceVocab, TargetVocab = targetVocab, PadId = SpecialTokens.Pad, MaxLength = recipe.Model.MaxLength,
-        };
-        return (recurrent, new RecurrentSeq2Seq(recurrent, rng));
+        var config = ModelRegistry.TranslationConfig(recipe.Architecture, recipe.Model, recipe.Recurrent, sourceVocab, targetVocab,
+            SpecialTokens.Pad, recipe.UsesSharedVocabulary);
+        return (config, (ISeq2SeqModel)ModelRegistry.Build(config, rng));
     }
 
     /// <summary>

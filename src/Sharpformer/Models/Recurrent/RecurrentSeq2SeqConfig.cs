@@ -80,26 +80,12 @@ public sealed record RecurrentSeq2SeqConfig : IModelConfig
     /// <summary>Longest sequence accepted (the decoder's search limit).</summary>
     [JsonPropertyName("max_length")] public int MaxLength { get; init; } = 256;
 
-    /// <summary>Maps a CLI architecture name (rnn, gru, lstm, lstm-bahdanau, gru-luong, …) onto cell and attention.</summary>
+    /// <summary>Maps an architecture name (rnn, gru, lstm, lstm-bahdanau, gru-luong, …; see <see cref="Architecture"/>) onto cell and attention.</summary>
     public RecurrentSeq2SeqConfig WithArchitecture(string arch)
     {
-        var parts = arch.ToLowerInvariant().Split('-', 2);
-        var cell = parts[0] switch
-        {
-            "rnn" => RecurrentCell.Rnn,
-            "gru" => RecurrentCell.Gru,
-            "lstm" => RecurrentCell.Lstm,
-            _ => throw new ArgumentException($"Unknown recurrent architecture '{arch}'."),
-        };
-        var attention = parts.Length == 1 ? RecurrentAttention.None : parts[1] switch
-        {
-            "bahdanau" => RecurrentAttention.Bahdanau,
-            "luong" or "luong-general" => RecurrentAttention.LuongGeneral,
-            "luong-dot" => RecurrentAttention.LuongDot,
-            "luong-concat" => RecurrentAttention.LuongConcat,
-            _ => throw new ArgumentException($"Unknown attention in architecture '{arch}': use bahdanau, luong, luong-dot or luong-concat."),
-        };
-        return this with { Cell = cell, Attention = attention };
+        var architecture = Architecture.Parse(arch);
+        if (architecture.Cell is not { } cell) throw new ArgumentException($"'{arch}' is not a recurrent architecture.", nameof(arch));
+        return this with { Cell = cell, Attention = architecture.Attention };
     }
 
     /// <summary>Checks the sizes, naming the first bad field.</summary>
