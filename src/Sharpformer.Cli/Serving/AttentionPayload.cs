@@ -3,7 +3,7 @@ using Sharpformer.Reports;
 namespace Sharpformer.Cli.Serving;
 
 /// <summary>
-/// Turns the attention groups of <see cref="Decoding.AttentionExtraction"/> into the <c>[layer][head][query][key]</c>
+/// Turns the attention groups of <see cref="AttentionExtraction"/> into the <c>[layer][head][query][key]</c>
 /// arrays of <see cref="AttentionResponse"/>, weights rounded to 4 decimals. A Transformer's groups are encoder self,
 /// decoder self and encoder-decoder attention in that order; a recurrent model has only the last.
 /// </summary>

@@ -1,9 +1,7 @@
 using Sharpformer.Autograd;
 using Sharpformer.Data;
 using Sharpformer.Decoding;
-using Sharpformer.Models.Recurrent;
-using Sharpformer.Models.Transformer;
-using Sharpformer.NN;
+using Sharpformer.Models;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Reports;
@@ -32,55 +30,16 @@ public static class AttentionExtraction
         var decoderInput = new IntTensor([SpecialTokens.Bos, .. outputIds], 1, outputIds.Length + 1);
         using var noGrad = GradMode.NoGrad();
         using var scope = new TensorScope();
-        IReadOnlyList<AttentionGroup> groups = model.Network switch
-        {
-            Seq2SeqTransformer transformer => TransformerGroups(transformer, source, decoderInput, sourceLabels, targetLabels),
-            RecurrentSeq2Seq { Attention: not null } recurrent => [RecurrentGroup(recurrent, source, decoderInput, sourceLabels, targetLabels)],
-            _ => throw new ArgumentException($"A {model.Config.Kind} model without attention has no attention to draw."),
-        };
+        var recorded = model.Network is IAttentionRecorder recorder ? recorder.RecordAttention(source, decoderInput) : [];
+        if (recorded.Count == 0) throw new ArgumentException($"A {model.Config.Kind} model without attention has no attention to draw.");
+        IReadOnlyList<string> Labels(AttentionSide side) => side == AttentionSide.Source ? sourceLabels : targetLabels;
+        var groups = recorded.GroupBy(r => r.Group)
+            .Select(g => new AttentionGroup(g.Key, [.. g.Select(r => Map(r.Name, r.Weights, Labels(r.Queries), Labels(r.Keys)))])).ToList();
         return (translation.Text, groups);
     }
 
-    private static IReadOnlyList<AttentionGroup> TransformerGroups(Seq2SeqTransformer network, IntTensor source, IntTensor decoderInput,
-        IReadOnlyList<string> sourceLabels, IReadOnlyList<string> targetLabels)
+    private static AttentionMap Map(string title, Tensor weights, IReadOnlyList<string> queries, IReadOnlyList<string> keys)
     {
-        var attentions = network.Modules().OfType<MultiHeadAttention>().ToList();
-        foreach (var a in attentions) a.StoreAttentionWeights = true;
-        try
-        {
-            network.Forward(source, decoderInput);
-            var encoder = network.Encoder.Layers.Items.Select((l, i) => Map($"Encoder layer {i + 1}", l.SelfAttention.LastAttentionWeights, sourceLabels, sourceLabels)).ToList();
-            var decoder = network.Decoder.Layers.Items.Select((l, i) => Map($"Decoder layer {i + 1}", l.SelfAttention.LastAttentionWeights, targetLabels, targetLabels)).ToList();
-            var cross = network.Decoder.Layers.Items.Select((l, i) => Map($"Cross layer {i + 1}", l.CrossAttention.LastAttentionWeights, targetLabels, sourceLabels)).ToList();
-            return [
-                new AttentionGroup("Encoder self-attention", encoder),
-                new AttentionGroup("Decoder self-attention (masked)", decoder),
-                new AttentionGroup("Encoder-decoder attention", cross)];
-        }
-        finally
-        {
-            foreach (var a in attentions) a.StoreAttentionWeights = false;
-        }
-    }
-
-    // Feeds <bos> + output one token at a time and stacks the per-step weights [1, S] into one [T, S] head.
-    private static AttentionGroup RecurrentGroup(RecurrentSeq2Seq network, IntTensor source, IntTensor decoderInput,
-        IReadOnlyList<string> sourceLabels, IReadOnlyList<string> targetLabels)
-    {
-        var state = (RecurrentDecoderState)network.Start(source);
-        var rows = new List<Tensor>();
-        foreach (int token in decoderInput.Data)
-        {
-            network.Step(state, new IntTensor([token]));
-            rows.Add(state.LastWeights!.Clone());
-        }
-        var stacked = Ops.Concat(rows, 0).Reshape(1, 1, rows.Count, sourceLabels.Count);
-        return new AttentionGroup($"{network.Config.Attention} attention", [Map("Decoder → encoder", stacked, targetLabels, sourceLabels)]);
-    }
-
-    private static AttentionMap Map(string title, Tensor? weights, IReadOnlyList<string> queries, IReadOnlyList<string> keys)
-    {
-        if (weights is null) throw new InvalidOperationException($"{title}: no attention weights were recorded.");
         int heads = weights.Size(1), rows = weights.Size(2), cols = weights.Size(3);
         var maps = new float[heads][,];
         for (int h = 0; h < heads; h++)

@@ -13,7 +13,7 @@ namespace Sharpformer.Models.Recurrent;
 /// queries them and h̃_t = tanh(W_c[c_t; h_t]) predicts the next token (and, with input feeding, joins the next input).
 /// A bidirectional encoder's two final states are bridged into the decoder's with tanh(W[h_fwd; h_bwd]).
 /// </summary>
-public sealed class RecurrentSeq2Seq : Module, ISeq2SeqModel
+public sealed class RecurrentSeq2Seq : Module, ISeq2SeqModel, IAttentionRecorder
 {
     private readonly Dropout _dropout;
 
@@ -105,6 +105,25 @@ public sealed class RecurrentSeq2Seq : Module, ISeq2SeqModel
             steps.Add(Step(state, ids).Unsqueeze(1));
         }
         return Ops.Concat(steps, 1);
+    }
+
+    /// <inheritdoc />
+    /// <summary>
+    /// The decoder's attention over the encoder states: <c>decoderInput</c> fed one token at a time, the per-step
+    /// weights [1, S] stacked into one [1, 1, T, S] head; none for the context-vector model.
+    /// </summary>
+    public IReadOnlyList<RecordedAttention> RecordAttention(IntTensor source, IntTensor decoderInput)
+    {
+        if (Attention is null) return [];
+        var state = (RecurrentDecoderState)Start(source);
+        var rows = new List<Tensor>();
+        foreach (int token in decoderInput.Data)
+        {
+            Step(state, new IntTensor([token]));
+            rows.Add(state.LastWeights!.Clone());
+        }
+        var stacked = Ops.Concat(rows, 0).Reshape(1, 1, rows.Count, source.Shape[1]);
+        return [new RecordedAttention($"{Config.Attention} attention", "Decoder → encoder", AttentionSide.Target, AttentionSide.Source, stacked)];
     }
 
     /// <inheritdoc />

@@ -9,7 +9,7 @@ namespace Sharpformer.Models.Transformer;
 /// masked decoder stack attending over the memory → linear "generator" to target-vocabulary logits (the softmax is
 /// left to the loss or the search). Optional three-way weight tying of Section 3.4.
 /// </summary>
-public sealed class Seq2SeqTransformer : Module, ISeq2SeqModel
+public sealed class Seq2SeqTransformer : Module, ISeq2SeqModel, IAttentionRecorder
 {
     /// <summary>Builds the model; all randomness (initialisation and dropout) comes from <paramref name="rng"/>.</summary>
     public Seq2SeqTransformer(TransformerConfig config, Rng rng)
@@ -100,6 +100,34 @@ public sealed class Seq2SeqTransformer : Module, ISeq2SeqModel
         var hidden = Decoder.Forward(y, s.Memory, null, s.MemoryMask, s.Caches);
         s.Position++;
         return Generator.Forward(hidden).Reshape(ids.Shape[0], Config.TargetVocab);
+    }
+
+    /// <summary>
+    /// Every attention of a teacher-forced pass: encoder self-attention (source × source), masked decoder
+    /// self-attention (target × target) and encoder-decoder attention (target × source), one per layer, all heads.
+    /// </summary>
+    public IReadOnlyList<RecordedAttention> RecordAttention(IntTensor source, IntTensor decoderInput)
+    {
+        var attentions = Modules().OfType<MultiHeadAttention>().ToList();
+        foreach (var a in attentions) a.StoreAttentionWeights = true;
+        try
+        {
+            Forward(source, decoderInput);
+            Tensor Weights(MultiHeadAttention a) => a.LastAttentionWeights ?? throw new InvalidOperationException("No attention weights were recorded.");
+            return
+            [
+                .. Encoder.Layers.Items.Select((l, i) => new RecordedAttention("Encoder self-attention", $"Encoder layer {i + 1}",
+                    AttentionSide.Source, AttentionSide.Source, Weights(l.SelfAttention))),
+                .. Decoder.Layers.Items.Select((l, i) => new RecordedAttention("Decoder self-attention (masked)", $"Decoder layer {i + 1}",
+                    AttentionSide.Target, AttentionSide.Target, Weights(l.SelfAttention))),
+                .. Decoder.Layers.Items.Select((l, i) => new RecordedAttention("Encoder-decoder attention", $"Cross layer {i + 1}",
+                    AttentionSide.Target, AttentionSide.Source, Weights(l.CrossAttention))),
+            ];
+        }
+        finally
+        {
+            foreach (var a in attentions) a.StoreAttentionWeights = false;
+        }
     }
 
     /// <summary>Mean token cross-entropy of <paramref name="logits"/> against <paramref name="labels"/>, padding ignored.</summary>
