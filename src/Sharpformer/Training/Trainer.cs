@@ -37,8 +37,45 @@ public sealed class Trainer<TBatch>(
 
     private bool Leader => _world.Rank == 0;
 
+    private TrainingWindow _window = new();
+    private readonly Stopwatch _clock = new();
+    private GradientBuckets? _buckets;
+    private MetricsLog? _log;
+    private TimeSpan _before, _now;
+    private int _microBatches, _nonFinite;
+    private double _microLoss;
+
     /// <summary>Trains until the step or time budget is spent; returns the final trainer state.</summary>
     public TrainerState Run()
+    {
+        var state = Begin();
+        while (!Finished(state))
+        {
+            foreach (var batch in task.Epoch(state.Epoch).Skip(state.BatchInEpoch))
+            {
+                state = state with { BatchInEpoch = state.BatchInEpoch + 1 };
+                if (!MicroBatch(batch)) continue;
+                var step = OptimizerStep(state);
+                if (!step.Taken) continue;
+                state = state with { Step = state.Step + 1 };
+                _window.AddStep(step.Loss, step.GradientNorm);
+                if (state.Step % options.LogEvery == 0 || Finished(state)) CloseWindow(state, step.LearningRate);
+                if (_log is not null && (state.Step % options.EvalEvery == 0 || Finished(state)))
+                    state = EvaluateAndCheckpoint(state, _log, _now, step.LearningRate);
+                if (Finished(state)) break;
+            }
+            if (Finished(state)) break;
+            state = state with { Epoch = state.Epoch + 1, BatchInEpoch = 0 };
+        }
+        _world.Barrier(); // the other processes may read the run folder once rank 0 has written its last checkpoint
+        return state;
+    }
+
+    /// <summary>The outcome of one optimiser step: taken (with its loss, pre-clipping gradient norm and learning rate), or skipped as non-finite.</summary>
+    private readonly record struct StepOutcome(bool Taken, double Loss, double GradientNorm, float LearningRate);
+
+    /// <summary>Checks the options, resumes from the run folder's checkpoint or starts afresh, and makes every process hold rank 0's parameters.</summary>
+    private TrainerState Begin()
     {
         if (options.AccumulationSteps < 1 || options.EvalEvery < 1 || options.LogEvery < 1)
             throw new ArgumentException($"Trainer: accumulation ({options.AccumulationSteps}), eval-every ({options.EvalEvery}) and log-every ({options.LogEvery}) must be at least 1.");
@@ -48,78 +85,69 @@ public sealed class Trainer<TBatch>(
             : new TrainerState { RngState = rng.State };
         rng.State = state.RngState;
         foreach (var p in model.Parameters()) _world.Broadcast(p.Data, root: 0);
-        var buckets = _world.Size > 1 ? new GradientBuckets(model.Parameters()) : null;
+        _buckets = _world.Size > 1 ? new GradientBuckets(model.Parameters()) : null;
         if (state.Step > 0) Report(state, double.NaN, 0, 0, TimeSpan.FromSeconds(state.ElapsedSeconds), $"resumed from step {state.Step}");
-        var log = Leader ? new MetricsLog(Path.Combine(runDirectory, "metrics.jsonl")) : null;
-        var clock = Stopwatch.StartNew();
-        double before = state.ElapsedSeconds;
-        var now = TimeSpan.FromSeconds(before);
-        TimeSpan Elapsed() => TimeSpan.FromSeconds(before) + clock.Elapsed;
-
-        double lossSum = 0, normSum = 0;
-        IReadOnlyList<(string Part, double Norm)> partNorms = [];
-        long tokens = 0, windowStart = clock.ElapsedTicks;
-        int lossCount = 0, nonFinite = 0, micro = 0;
-        double microLoss = 0;
+        _log = Leader ? new MetricsLog(Path.Combine(runDirectory, "metrics.jsonl")) : null;
+        _before = _now = TimeSpan.FromSeconds(state.ElapsedSeconds);
+        _clock.Restart();
+        _window = new TrainingWindow();
         model.Train();
         optimizer.ZeroGrad();
-        while (!Finished(state, now))
-        {
-            foreach (var batch in task.Epoch(state.Epoch).Skip(state.BatchInEpoch))
-            {
-                state = state with { BatchInEpoch = state.BatchInEpoch + 1 };
-                var shared = ForkDropoutStream();
-                using (new TensorScope())
-                {
-                    var loss = task.Loss(batch);
-                    microLoss += loss.Item();
-                    if (loss.RequiresGrad) loss.Mul(1f / options.AccumulationSteps).Backward();
-                }
-                if (shared is not null) rng.State = shared;
-                tokens += task.TargetTokens(batch);
-                if (++micro < options.AccumulationSteps) continue;
-                micro = 0;
-                buckets?.AllReduceSum(_world);
-                (microLoss, now) = Agree(microLoss, Elapsed());
-                if (options.LogGradientNorms && (state.Step + 1) % options.LogEvery == 0) partNorms = GradientNorms.ByPart(model.NamedParameters());
-                double norm = GradientClipping.ClipNorm(model.Parameters(), options.ClipNorm);
-                double stepLoss = microLoss / options.AccumulationSteps;
-                microLoss = 0;
-                if (!double.IsFinite(stepLoss) || !double.IsFinite(norm))
-                {
-                    optimizer.ZeroGrad();
-                    if (++nonFinite >= options.MaxConsecutiveNonFinite)
-                        throw new TrainingDivergedException(
-                            $"Training stopped at step {state.Step}: the loss or gradient was NaN/Inf for {nonFinite} consecutive steps. Lower the learning rate or check the data.");
-                    Report(state, stepLoss, 0, 0, now, $"skipped step {state.Step + 1}: non-finite {(double.IsFinite(stepLoss) ? "gradient" : "loss")}");
-                    continue;
-                }
-                nonFinite = 0;
-                float lr = schedule.At(state.Step + 1);
-                optimizer.Step(lr);
-                optimizer.ZeroGrad();
-                state = state with { Step = state.Step + 1 };
-                lossSum += stepLoss;
-                normSum += norm;
-                lossCount++;
-                if (state.Step % options.LogEvery == 0 || Finished(state, now))
-                {
-                    double seconds = (double)(clock.ElapsedTicks - windowStart) / Stopwatch.Frequency;
-                    Report(state, lossSum / lossCount, lr, tokens / Math.Max(seconds, 1e-9), now, null);
-                    log?.Append([("step", state.Step), ("lr", lr), ("train_loss", lossSum / lossCount), ("grad_norm", normSum / lossCount),
-                        .. partNorms.Select(p => ($"grad_norm.{p.Part}", (object?)p.Norm)),
-                        ("tokens_per_s", tokens / Math.Max(seconds, 1e-9)), ("elapsed_s", now.TotalSeconds)]);
-                    lossSum = 0; normSum = 0; lossCount = 0; partNorms = []; tokens = 0; windowStart = clock.ElapsedTicks;
-                }
-                if (log is not null && (state.Step % options.EvalEvery == 0 || Finished(state, now)))
-                    state = EvaluateAndCheckpoint(state, log, now, lr);
-                if (Finished(state, now)) break;
-            }
-            if (Finished(state, now)) break;
-            state = state with { Epoch = state.Epoch + 1, BatchInEpoch = 0 };
-        }
-        _world.Barrier(); // the other processes may read the run folder once rank 0 has written its last checkpoint
         return state;
+    }
+
+    /// <summary>Forward and backward of one micro-batch, gradients added up; true when the step's last micro-batch is done.</summary>
+    private bool MicroBatch(TBatch batch)
+    {
+        var shared = ForkDropoutStream();
+        using (new TensorScope())
+        {
+            var loss = task.Loss(batch);
+            _microLoss += loss.Item();
+            if (loss.RequiresGrad) loss.Mul(1f / options.AccumulationSteps).Backward();
+        }
+        if (shared is not null) rng.State = shared;
+        _window.AddTokens(task.TargetTokens(batch));
+        if (++_microBatches < options.AccumulationSteps) return false;
+        _microBatches = 0;
+        return true;
+    }
+
+    /// <summary>
+    /// Sums the gradients over the processes, clips them and takes the Adam step at the scheduled learning rate, or
+    /// skips the step when the loss or the gradient is NaN/Inf (too many in a row stop the run).
+    /// </summary>
+    private StepOutcome OptimizerStep(TrainerState state)
+    {
+        _buckets?.AllReduceSum(_world);
+        double summed;
+        (summed, _now) = Agree(_microLoss, _before + _clock.Elapsed);
+        _microLoss = 0;
+        if (options.LogGradientNorms && (state.Step + 1) % options.LogEvery == 0) _window.SetPartNorms(GradientNorms.ByPart(model.NamedParameters()));
+        double norm = GradientClipping.ClipNorm(model.Parameters(), options.ClipNorm);
+        double loss = summed / options.AccumulationSteps;
+        if (!double.IsFinite(loss) || !double.IsFinite(norm))
+        {
+            optimizer.ZeroGrad();
+            if (++_nonFinite >= options.MaxConsecutiveNonFinite)
+                throw new TrainingDivergedException(
+                    $"Training stopped at step {state.Step}: the loss or gradient was NaN/Inf for {_nonFinite} consecutive steps. Lower the learning rate or check the data.");
+            Report(state, loss, 0, 0, _now, $"skipped step {state.Step + 1}: non-finite {(double.IsFinite(loss) ? "gradient" : "loss")}");
+            return new StepOutcome(false, loss, norm, 0);
+        }
+        _nonFinite = 0;
+        float lr = schedule.At(state.Step + 1);
+        optimizer.Step(lr);
+        optimizer.ZeroGrad();
+        return new StepOutcome(true, loss, norm, lr);
+    }
+
+    /// <summary>Reports the logging window that ends at this step and writes its line to <c>metrics.jsonl</c>.</summary>
+    private void CloseWindow(TrainerState state, float lr)
+    {
+        Report(state, _window.MeanLoss, lr, _window.TokensPerSecond(Stopwatch.GetTimestamp()), _now, null);
+        var fields = _window.Close(state.Step, lr, _now);
+        _log?.Append(fields);
     }
 
     /// <summary>
@@ -170,8 +198,8 @@ public sealed class Trainer<TBatch>(
         return state;
     }
 
-    private bool Finished(TrainerState state, TimeSpan elapsed) =>
-        state.Step >= options.MaxSteps || (options.MaxTime is { } limit && elapsed >= limit);
+    private bool Finished(TrainerState state) =>
+        state.Step >= options.MaxSteps || (options.MaxTime is { } limit && _now >= limit);
 
     private TimeSpan? Remaining(TrainerState state, TimeSpan elapsed)
     {
