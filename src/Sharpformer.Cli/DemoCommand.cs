@@ -29,30 +29,11 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>
-    /// The demo's recipe: the small preset (d_model 128, 4 heads, 2+2 layers, d_ff 512) with what this data wants, found
-    /// by trying: the task is deterministic and plentiful, so no dropout or label smoothing; a cosine schedule from a
-    /// 3e-3 peak annealed over 1800 steps (~4 minutes on 2 cores) learns the copy-and-count rules faster than the
-    /// paper's inverse-square-root schedule, which plateaus at ~70% exact match in the same time.
-    /// </summary>
-    public static TrainingRecipe Recipe(double minutes) => TrainingRecipe.Preset("small") with
-    {
-        Model = TrainingRecipe.Preset("small").Model with { Dropout = 0f },
-        LabelSmoothing = 0f,
-        Schedule = "cosine",
-        LearningRate = 3e-3f,
-        WarmupSteps = 150,
-        Steps = 1800,
-        MaxMinutes = minutes,
-        EvalEvery = 450,
-        DevDecodeLimit = 200,
-    };
-
     private static int Run(DirectoryInfo output, double minutes, int testSize, bool fresh)
     {
         if (fresh && output.Exists) output.Delete(recursive: true);
         var task = new RescueTask();
-        var recipe = Recipe(minutes);
+        var recipe = RescueDemoRecipe.For(minutes);
         var clock = Stopwatch.StartNew();
         var train = CorpusSource.FromTask(task, TaskSplit.Train, 20000, recipe.Seed);
         var dev = CorpusSource.FromTask(task, TaskSplit.Dev, 300, recipe.Seed);
