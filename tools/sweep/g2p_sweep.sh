@@ -35,7 +35,7 @@ while IFS=$'\t' read -r name flags || [ -n "$name" ]; do
     names+=("$name")
     read -r -a extra <<<"${flags:-}"
     echo "== $name: ${common[*]} ${extra[*]}" >&2
-    "${cli[@]}" train --task g2p --out "$out/$name" "${common[@]}" "${extra[@]}" >"$out/$name.log" 2>&1 \
+    "${cli[@]}" train --task g2p --out "$out/$name" "${common[@]}" "${extra[@]}" </dev/null >"$out/$name.log" 2>&1 \
         || { echo "error: variant $name failed; see $out/$name.log" >&2; exit 1; }
     tail -n 1 "$out/$name.log" >&2
 done <"$variants"
