@@ -13,6 +13,7 @@ internal sealed class RecipeOptions
     private readonly Option<int?> _embedding = new("--embedding-dim") { Description = "Embedding size of recurrent models." };
     private readonly Option<long?> _steps = new("--steps") { Description = "Optimiser steps." };
     private readonly Option<double?> _maxTime = new("--max-time") { Description = "Wall-clock budget in minutes." };
+    private readonly Option<bool?> _paceToBudget = new("--pace-to-budget") { Description = "Pace the learning-rate schedule to the --max-time budget, so a decay sized to --steps ends when the budget does (true/false; default: the recipe's)." };
     private readonly Option<int?> _maxTokens = new("--max-tokens") { Description = "Padded tokens per batch." };
     private readonly Option<float?> _lrFactor = new("--lr-factor") { Description = "Factor of the paper's learning-rate schedule." };
     private readonly Option<int?> _warmup = new("--warmup") { Description = "Warm-up steps." };
@@ -46,7 +47,7 @@ internal sealed class RecipeOptions
     }
 
     /// <summary>Every override option, to add to the command.</summary>
-    public IReadOnlyList<Option> All => [_hidden, _embedding, _steps, _maxTime, _maxTokens, _lrFactor, _warmup, _schedule, _lr, _dModel, _heads, _layers, _encoderLayers, _decoderLayers, _normFirst, _activation, _keepLast, _gradNorms, _ff, _dropout, _smoothing, _tokenizer, _merges, _evalEvery, _accumulate, _clip, _metric, _seed];
+    public IReadOnlyList<Option> All => [_hidden, _embedding, _steps, _maxTime, _paceToBudget, _maxTokens, _lrFactor, _warmup, _schedule, _lr, _dModel, _heads, _layers, _encoderLayers, _decoderLayers, _normFirst, _activation, _keepLast, _gradNorms, _ff, _dropout, _smoothing, _tokenizer, _merges, _evalEvery, _accumulate, _clip, _metric, _seed];
 
     /// <summary>The recipe with every given override applied.</summary>
     public TrainingRecipe Apply(ParseResult r, TrainingRecipe recipe)
@@ -72,6 +73,7 @@ internal sealed class RecipeOptions
             Recurrent = recurrent,
             Steps = r.GetValue(_steps) ?? recipe.Steps,
             MaxMinutes = r.GetValue(_maxTime) ?? recipe.MaxMinutes,
+            PaceScheduleToBudget = r.GetValue(_paceToBudget) ?? recipe.PaceScheduleToBudget,
             MaxTokens = r.GetValue(_maxTokens) ?? recipe.MaxTokens,
             LearningRateFactor = r.GetValue(_lrFactor) ?? recipe.LearningRateFactor,
             WarmupSteps = r.GetValue(_warmup) ?? recipe.WarmupSteps,

@@ -11,7 +11,9 @@ namespace Sharpformer.Training;
 /// rate; every <see cref="TrainerOptions.EvalEvery"/> steps a dev evaluation, the best model kept through
 /// <paramref name="saveBest"/> (which writes a model folder), optionally the last <see cref="TrainerOptions.KeepLast"/> evaluated models for averaging, a resumable checkpoint and a line in <c>metrics.jsonl</c>. A NaN/Inf loss or gradient
 /// skips the step (and is reported); too many in a row stop the run. A run folder with a checkpoint is resumed, and the
-/// resumed run repeats the uninterrupted one exactly: data order depends only on the epoch, dropout on the saved RNG state.
+/// resumed run repeats the uninterrupted one exactly: data order depends only on the epoch, dropout on the saved RNG state
+/// (except that a schedule paced to a time budget depends on the machine's speed). <paramref name="time"/> is the clock
+/// of the time budget (the system's by default).
 /// </summary>
 /// <remarks>
 /// Data-parallel training: with a <paramref name="communicator"/> of several processes, rank 0's initial parameters are
@@ -30,15 +32,17 @@ public sealed class Trainer<TBatch>(
     string runDirectory,
     Action<string> saveBest,
     IProgress<TrainingProgress>? progress = null,
-    ICommunicator? communicator = null)
+    ICommunicator? communicator = null,
+    TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ICommunicator _world = communicator ?? SingleProcessCommunicator.Instance;
     private readonly IProgress<TrainingProgress>? _progress = communicator is { Rank: > 0 } ? null : progress;
 
     private bool Leader => _world.Rank == 0;
 
     private TrainingWindow _window = new();
-    private readonly Stopwatch _clock = new();
+    private long _started;
     private GradientBuckets? _buckets;
     private MetricsLog? _log;
     private TimeSpan _before, _now;
@@ -89,7 +93,7 @@ public sealed class Trainer<TBatch>(
         if (state.Step > 0) Report(state, double.NaN, 0, 0, TimeSpan.FromSeconds(state.ElapsedSeconds), $"resumed from step {state.Step}");
         _log = Leader ? new MetricsLog(Path.Combine(runDirectory, "metrics.jsonl")) : null;
         _before = _now = TimeSpan.FromSeconds(state.ElapsedSeconds);
-        _clock.Restart();
+        _started = _time.GetTimestamp();
         _window = new TrainingWindow();
         model.Train();
         optimizer.ZeroGrad();
@@ -121,7 +125,7 @@ public sealed class Trainer<TBatch>(
     {
         _buckets?.AllReduceSum(_world);
         double summed;
-        (summed, _now) = Agree(_microLoss, _before + _clock.Elapsed);
+        (summed, _now) = Agree(_microLoss, _before + _time.GetElapsedTime(_started));
         _microLoss = 0;
         if (options.LogGradientNorms && (state.Step + 1) % options.LogEvery == 0) _window.SetPartNorms(GradientNorms.ByPart(model.NamedParameters()));
         double norm = GradientClipping.ClipNorm(model.Parameters(), options.ClipNorm);
@@ -136,7 +140,7 @@ public sealed class Trainer<TBatch>(
             return new StepOutcome(false, loss, norm, 0);
         }
         _nonFinite = 0;
-        float lr = schedule.At(state.Step + 1);
+        float lr = schedule.At(SchedulePosition(state.Step + 1));
         optimizer.Step(lr);
         optimizer.ZeroGrad();
         return new StepOutcome(true, loss, norm, lr);
@@ -197,6 +201,16 @@ public sealed class Trainer<TBatch>(
         _progress?.Report(new TrainingProgress(state.Step, options.MaxSteps, double.NaN, lr, 0, elapsed, Remaining(state, elapsed), evaluation, best));
         return state;
     }
+
+    /// <summary>
+    /// The step the schedule is read at: the step itself, or, with <see cref="TrainerOptions.PaceScheduleToBudget"/> and a
+    /// time budget, the step a run that spends <see cref="TrainerOptions.MaxSteps"/> in exactly the budget would have
+    /// reached by now, when that is later, so that a decay sized to the steps ends with the budget on a slower machine.
+    /// </summary>
+    private long SchedulePosition(long step) =>
+        options.PaceScheduleToBudget && options.MaxTime is { } budget
+            ? Math.Max(step, options.MaxSteps * Math.Min(_now.Ticks, budget.Ticks) / Math.Max(budget.Ticks, 1))
+            : step;
 
     private bool Finished(TrainerState state) =>
         state.Step >= options.MaxSteps || (options.MaxTime is { } limit && _now >= limit);

@@ -9,6 +9,14 @@ public sealed record TrainerOptions
     /// <summary>Stop when this much wall-clock time has been spent (including time before a resume), if set.</summary>
     public TimeSpan? MaxTime { get; init; }
 
+    /// <summary>
+    /// Read the learning-rate schedule at the step the run would have reached by now if it spent <see cref="MaxSteps"/>
+    /// in exactly <see cref="MaxTime"/>, when that is ahead of the real step: a decay sized to <see cref="MaxSteps"/>
+    /// then ends at zero when the time budget does, on a machine of any speed (as in budgeted training, Li et al. 2020),
+    /// instead of being cut off at a high learning rate. The run is then no longer the same on a faster machine.
+    /// </summary>
+    public bool PaceScheduleToBudget { get; init; }
+
     /// <summary>Evaluate on dev, keep the best model and write a resumable checkpoint every this many steps (and at the end).</summary>
     public int EvalEvery { get; init; } = 500;
 

@@ -78,6 +78,9 @@ public sealed record TrainingRecipe
     /// <summary>Wall-clock budget in minutes (0 = none).</summary>
     [JsonPropertyName("max_minutes")] public double MaxMinutes { get; init; }
 
+    /// <summary>Pace the schedule to the wall-clock budget (<see cref="TrainerOptions.PaceScheduleToBudget"/>): a decay sized to <see cref="Steps"/> ends when <see cref="MaxMinutes"/> do, if those end first.</summary>
+    [JsonPropertyName("pace_to_budget")] public bool PaceScheduleToBudget { get; init; }
+
     /// <summary>Steps between dev evaluations and checkpoints.</summary>
     [JsonPropertyName("eval_every")] public int EvalEvery { get; init; } = 1000;
 

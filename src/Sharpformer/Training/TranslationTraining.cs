@@ -65,6 +65,7 @@ public static class TranslationTraining
             ClipNorm = recipe.ClipNorm,
             AccumulationSteps = recipe.AccumulationSteps,
             KeepLast = recipe.KeepLast,
+            PaceScheduleToBudget = recipe.PaceScheduleToBudget,
             LogGradientNorms = recipe.LogGradientNorms,
         };
         var trainer = new Trainer<Batch>(module, task, optimizer, schedule, rng, options, outDirectory,

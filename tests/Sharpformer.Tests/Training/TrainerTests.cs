@@ -124,6 +124,36 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(4, notices.Count(n => n.StartsWith("skipped step 1")));
     }
 
+    /// <summary>A clock that moves one second each time it is read: the trainer reads it once per step.</summary>
+    private sealed class OneSecondPerReading : TimeProvider
+    {
+        private long _seconds;
+        public override long TimestampFrequency => 1;
+        public override long GetTimestamp() => ++_seconds;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_schedule_paced_to_the_time_budget_decays_to_zero_when_the_budget_ends(bool paced)
+    {
+        string dir = Path.Combine(_dir, "paced-" + paced);
+        var rng = new Rng(5);
+        var model = Model(rng);
+        var schedule = new CosineSchedule(1e-2f, TotalSteps: 400);
+        var options = new TrainerOptions { MaxSteps = 400, MaxTime = TimeSpan.FromSeconds(40), PaceScheduleToBudget = paced, EvalEvery = 100, LogEvery = 1 };
+        var state = new Trainer<int>(model, new CopyTask(model, 3, false, 0.1f), new Adam(model.NamedParameters()), schedule, rng, options, dir, _ => { },
+            time: new OneSecondPerReading()).Run();
+
+        Assert.Equal(40, state.Step); // one second a step: the 40-second budget ends at step 40 of 400
+        var rates = File.ReadLines(Path.Combine(dir, "metrics.jsonl")).Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(e => e.TryGetProperty("train_loss", out _)).Select(e => (Step: e.GetProperty("step").GetInt64(), Lr: e.GetProperty("lr").GetDouble())).ToList();
+        Assert.Equal(40, rates.Count);
+        // paced: step k is read at the step a 400-steps-in-40-seconds run reaches after k seconds, 10k; else at k
+        Assert.All(rates, r => Assert.Equal(schedule.At(paced ? 10 * r.Step : r.Step), r.Lr, 6));
+        Assert.True(paced ? rates[^1].Lr < 1e-6 : rates[^1].Lr > 0.9e-2, $"last learning rate {rates[^1].Lr}");
+    }
+
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);

@@ -11,10 +11,11 @@ namespace Sharpformer.Training;
 /// <remarks>
 /// The Transformer uses pre-norm layers (x + Sublayer(LayerNorm(x)); 1.4 points of greedy dev WER better than post-norm
 /// in the 800-step proxies of docs/g2p.md, where twice the peak learning rate was 3.8 points worse and d_ff 512 was 4.6
-/// points worse). Its schedule is sized to the budget: warm-up to 1.5e-3, then cosine decay to zero at step 7,200, which a
-/// 2-core machine reaches in about 60 minutes (~0.5 s per step with evaluations). A slower machine stops at the time
-/// budget before the decay ends; pass <c>--steps</c> to fit the schedule to it. The recurrent recipe keeps the paper's
-/// schedule (peak 1.4e-3 at step 1,000, then inverse square root decay). Both keep the models of their last 5
+/// points worse). Its schedule is paced to the budget: warm-up to 1.5e-3, then cosine decay to zero at step 9,000 or at
+/// the end of the 60-minute budget, whichever comes first (<see cref="TrainerOptions.PaceScheduleToBudget"/>): a 2-core
+/// machine (~0.5-0.7 s per step with evaluations) reaches the time first, and the decay still ends at zero, where a
+/// schedule sized in steps alone was cut off at a high learning rate on a slower host. The recurrent recipe keeps the
+/// paper's schedule (peak 1.4e-3 at step 1,000, then inverse square root decay). Both keep the models of their last 5
 /// evaluations for <c>sharpformer average</c>.
 /// </remarks>
 public static class GraphemeToPhonemeRecipe
@@ -41,7 +42,8 @@ public static class GraphemeToPhonemeRecipe
             LearningRate = 1.5e-3f,
             WarmupSteps = transformer ? 400 : 1000,
             LearningRateFactor = 0.7f,
-            Steps = transformer ? 7_200 : 1_000_000,
+            Steps = transformer ? 9_000 : 1_000_000,
+            PaceScheduleToBudget = transformer,
             MaxMinutes = 60,
             EvalEvery = 500,
             KeepLast = 5,
