@@ -17,7 +17,7 @@ internal sealed class RecipeOptions
     private readonly Option<int?> _maxTokens = new("--max-tokens") { Description = "Padded tokens per batch." };
     private readonly Option<float?> _lrFactor = new("--lr-factor") { Description = "Factor of the paper's learning-rate schedule." };
     private readonly Option<int?> _warmup = new("--warmup") { Description = "Warm-up steps." };
-    private readonly Option<string?> _schedule = new("--schedule") { Description = "noam (the paper's), cosine or constant." };
+    private readonly Option<ScheduleKind?> _schedule = new("--schedule") { Description = "noam (the paper's), cosine or constant." };
     private readonly Option<float?> _lr = new("--lr") { Description = "Peak learning rate of the cosine and constant schedules." };
     private readonly Option<int?> _dModel = new("--d-model") { Description = "Model width." };
     private readonly Option<int?> _heads = new("--heads") { Description = "Attention heads." };
@@ -31,20 +31,13 @@ internal sealed class RecipeOptions
     private readonly Option<int?> _ff = new("--ff") { Description = "Feed-forward inner size." };
     private readonly Option<float?> _dropout = new("--dropout") { Description = "Dropout probability." };
     private readonly Option<float?> _smoothing = new("--label-smoothing") { Description = "Label smoothing." };
-    private readonly Option<string?> _tokenizer = new("--tokenizer") { Description = "char, word or bpe." };
+    private readonly Option<Sharpformer.Data.TokenizerKind?> _tokenizer = new("--tokenizer") { Description = "char, word or bpe." };
     private readonly Option<int?> _merges = new("--bpe-merges") { Description = "BPE merges." };
     private readonly Option<int?> _evalEvery = new("--eval-every") { Description = "Steps between evaluations/checkpoints." };
     private readonly Option<int?> _accumulate = new("--accumulate") { Description = "Micro-batches whose gradients add up before each optimiser step." };
     private readonly Option<float?> _clip = new("--clip-norm") { Description = "Gradient-norm clipping threshold (0 = off)." };
     private readonly Option<TaskMetric?> _metric = new("--metric") { Description = "exactmatch, bleu, chrf or worderrorrate (default: worderrorrate for g2p, else exactmatch)." };
     private readonly Option<ulong?> _seed = new("--seed") { Description = "Random seed." };
-
-    /// <summary>Sets the validators of the options that accept only some values.</summary>
-    public RecipeOptions()
-    {
-        _schedule.AcceptOnlyFromAmong("noam", "cosine", "constant");
-        _tokenizer.AcceptOnlyFromAmong("char", "word", "bpe");
-    }
 
     /// <summary>Every override option, to add to the command.</summary>
     public IReadOnlyList<Option> All => [_hidden, _embedding, _steps, _maxTime, _paceToBudget, _maxTokens, _lrFactor, _warmup, _schedule, _lr, _dModel, _heads, _layers, _encoderLayers, _decoderLayers, _normFirst, _activation, _keepLast, _gradNorms, _ff, _dropout, _smoothing, _tokenizer, _merges, _evalEvery, _accumulate, _clip, _metric, _seed];

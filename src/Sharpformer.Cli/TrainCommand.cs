@@ -49,13 +49,12 @@ internal static class TrainCommand
         var recipe = (preset is null && taskName is not null ? TrainingRecipe.DefaultFor(taskName, arch) : null) ?? TrainingRecipe.Preset(preset ?? "small");
         if (taskName is null) return recipe;
         var builtin = BuiltinTasks.Get(taskName);
-        static string Kind(TokenizerKind kind) => kind == TokenizerKind.Word ? "word" : "char";
         return recipe with
         {
             Task = builtin.Name,
             Metric = builtin.WordPerLine ? TaskMetric.WordErrorRate : recipe.Metric,
-            Tokenizer = Kind(builtin.Tokenizer),
-            TargetTokenizer = builtin.TargetTokenizer == builtin.Tokenizer ? null : Kind(builtin.TargetTokenizer),
+            Tokenizer = builtin.Tokenizer,
+            TargetTokenizer = builtin.TargetTokenizer == builtin.Tokenizer ? null : builtin.TargetTokenizer,
         };
     }
 

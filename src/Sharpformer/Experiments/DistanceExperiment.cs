@@ -70,10 +70,10 @@ public sealed class DistanceExperiment : IExperiment
             ? new TransformerConfig { DModel = 16, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, DFf = 32, Dropout = 0f, MaxLength = 256 }
             : new TransformerConfig { DModel = 64, Heads = 4, EncoderLayers = 2, DecoderLayers = 1, DFf = 128, Dropout = 0f, MaxLength = 256 },
         Recurrent = new RecurrentSeq2SeqConfig { EmbeddingDim = quick ? 16 : 64, Layers = 1, Bidirectional = false, Dropout = 0f },
-        Tokenizer = "word",
+        Tokenizer = TokenizerKind.Word,
         MaxTokens = quick ? 512 : 2048,
         LabelSmoothing = 0f,
-        Schedule = "cosine",
+        Schedule = ScheduleKind.Cosine,
         LearningRate = 2e-3f,
         WarmupSteps = quick ? 5 : 100,
         Steps = quick ? 100 : 3000,

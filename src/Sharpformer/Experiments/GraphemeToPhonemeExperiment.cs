@@ -92,7 +92,7 @@ public sealed class GraphemeToPhonemeExperiment : IExperiment
         var tiny = TrainingRecipe.Preset("tiny");
         return recipe with
         {
-            Model = tiny.Model with { MaxLength = recipe.Model.MaxLength }, Recurrent = tiny.Recurrent, Schedule = "cosine", LearningRate = 3e-3f,
+            Model = tiny.Model with { MaxLength = recipe.Model.MaxLength }, Recurrent = tiny.Recurrent, Schedule = ScheduleKind.Cosine, LearningRate = 3e-3f,
             WarmupSteps = 5, Steps = 30, MaxMinutes = 0.2, EvalEvery = 15, DevDecodeLimit = 20, MaxTokens = 1024,
         };
     }

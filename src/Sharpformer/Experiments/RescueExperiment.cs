@@ -86,7 +86,7 @@ public sealed class RescueExperiment : IExperiment
             Model = preset.Model with { Dropout = 0f },
             Recurrent = preset.Recurrent with { Dropout = 0f },
             LabelSmoothing = 0f,
-            Schedule = "cosine",
+            Schedule = ScheduleKind.Cosine,
             LearningRate = 3e-3f,
             WarmupSteps = quick ? 5 : 150,
             Steps = quick ? 100 : 1800,

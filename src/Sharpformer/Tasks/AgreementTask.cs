@@ -1,3 +1,4 @@
+using Sharpformer.Data;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Tasks;

@@ -1,3 +1,4 @@
+using Sharpformer.Data;
 using System.IO.Compression;
 using Sharpformer.Tensors;
 

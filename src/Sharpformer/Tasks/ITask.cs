@@ -1,3 +1,4 @@
+using Sharpformer.Data;
 namespace Sharpformer.Tasks;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sharpformer.Data;
 using Sharpformer.Models;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
@@ -28,13 +29,13 @@ public sealed record TrainingRecipe
     /// <summary>The built-in task the run trains on (null for corpus files); tools that read the run folder use it, e.g. <c>translate</c> for word-per-line tasks.</summary>
     [JsonPropertyName("task")] public string? Task { get; init; }
 
-    /// <summary>"char", "word" or "bpe" (the source side, and the target side unless <see cref="TargetTokenizer"/> is set).</summary>
-    [JsonPropertyName("tokenizer")] public string Tokenizer { get; init; } = "char";
+    /// <summary>The tokenizer of the source side, and of the target side unless <see cref="TargetTokenizer"/> is set.</summary>
+    [JsonPropertyName("tokenizer")] public TokenizerKind Tokenizer { get; init; } = TokenizerKind.Char;
 
     /// <summary>Tokenizer kind of the target side when it differs from the source's (e.g. letters in, phonemes out).</summary>
-    [JsonPropertyName("target_tokenizer")] public string? TargetTokenizer { get; init; }
+    [JsonPropertyName("target_tokenizer")] public TokenizerKind? TargetTokenizer { get; init; }
 
-    /// <summary>Merges learned when <see cref="Tokenizer"/> is "bpe".</summary>
+    /// <summary>Merges learned when <see cref="Tokenizer"/> is <see cref="TokenizerKind.Bpe"/>.</summary>
     [JsonPropertyName("bpe_merges")] public int BpeMerges { get; init; } = 8000;
 
     /// <summary>One tokenizer (and vocabulary) for source and target.</summary>
@@ -43,7 +44,7 @@ public sealed record TrainingRecipe
     /// <summary>Whether source and target share one tokenizer: asked for, and both sides use the same kind.</summary>
     [JsonIgnore]
     public bool UsesSharedVocabulary =>
-        SharedVocabulary && string.Equals(TargetTokenizer ?? Tokenizer, Tokenizer, StringComparison.OrdinalIgnoreCase);
+        SharedVocabulary && (TargetTokenizer ?? Tokenizer) == Tokenizer;
 
     /// <summary>Padded tokens per batch (max of source and target side).</summary>
     [JsonPropertyName("max_tokens")] public int MaxTokens { get; init; } = 4096;
@@ -57,8 +58,8 @@ public sealed record TrainingRecipe
     /// <summary>Multiplier of the paper's schedule d_model^−0.5·min(step^−0.5, step·warmup^−1.5).</summary>
     [JsonPropertyName("lr_factor")] public float LearningRateFactor { get; init; } = 1f;
 
-    /// <summary>"noam" (the paper's warm-up then inverse square root), "cosine" (warm-up then cosine decay to 0 at <see cref="Steps"/>) or "constant".</summary>
-    [JsonPropertyName("schedule")] public string Schedule { get; init; } = "noam";
+    /// <summary>The learning-rate schedule: the paper's (noam), warm-up then cosine decay to 0 at <see cref="Steps"/>, or constant.</summary>
+    [JsonPropertyName("schedule")] public ScheduleKind Schedule { get; init; } = ScheduleKind.Noam;
 
     /// <summary>Peak learning rate of the cosine and constant schedules.</summary>
     [JsonPropertyName("lr")] public float LearningRate { get; init; } = 1e-3f;
@@ -123,12 +124,12 @@ public sealed record TrainingRecipe
         string.Equals(task, "g2p", StringComparison.OrdinalIgnoreCase) ? GraphemeToPhonemeRecipe.For(arch) : null;
 
     /// <summary>The learning-rate schedule the recipe names.</summary>
-    public ILearningRateSchedule CreateSchedule() => Schedule.ToLowerInvariant() switch
+    public ILearningRateSchedule CreateSchedule() => Schedule switch
     {
-        "noam" => new WarmupInverseSqrtSchedule(Model.DModel, WarmupSteps, LearningRateFactor),
-        "cosine" => new CosineSchedule(LearningRate, Steps, WarmupSteps),
-        "constant" => new ConstantSchedule(LearningRate),
-        _ => throw new ArgumentException($"Unknown schedule '{Schedule}'. Valid: noam, cosine, constant."),
+        ScheduleKind.Noam => new WarmupInverseSqrtSchedule(Model.DModel, WarmupSteps, LearningRateFactor),
+        ScheduleKind.Cosine => new CosineSchedule(LearningRate, Steps, WarmupSteps),
+        ScheduleKind.Constant => new ConstantSchedule(LearningRate),
+        _ => throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, "Unknown schedule."),
     };
 
     /// <summary>Serialises to indented JSON.</summary>

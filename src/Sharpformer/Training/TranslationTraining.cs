@@ -92,12 +92,12 @@ public static class TranslationTraining
     /// </summary>
     public static (ITokenizer Source, ITokenizer Target) BuildTokenizers(TrainingRecipe recipe, IEnumerable<SentencePair> train)
     {
-        static ITokenizer Build(string kind, IEnumerable<string> texts, int merges) => kind.ToLowerInvariant() switch
+        static ITokenizer Build(TokenizerKind kind, IEnumerable<string> texts, int merges) => kind switch
         {
-            "char" => CharTokenizer.Build(texts),
-            "word" => WordTokenizer.Build(texts),
-            "bpe" => BpeTokenizer.Train(texts, merges),
-            _ => throw new ArgumentException($"Unknown tokenizer '{kind}'. Valid: char, word, bpe."),
+            TokenizerKind.Char => CharTokenizer.Build(texts),
+            TokenizerKind.Word => WordTokenizer.Build(texts),
+            TokenizerKind.Bpe => BpeTokenizer.Train(texts, merges),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown tokenizer kind."),
         };
         if (recipe.UsesSharedVocabulary)
         {

@@ -1,3 +1,4 @@
+using Sharpformer.Data;
 using Sharpformer.Tasks;
 
 namespace Sharpformer.Tests.Tasks;

@@ -1,3 +1,4 @@
+using Sharpformer.Data;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
 
@@ -33,12 +34,12 @@ public static class GraphemeToPhonemeRecipe
                 DModel = 256, Heads = 4, EncoderLayers = 3, DecoderLayers = 3, DFf = 1024, Dropout = 0.1f, MaxLength = 64, NormFirst = true,
             },
             Recurrent = new RecurrentSeq2SeqConfig { EmbeddingDim = 256, HiddenSize = 256, Layers = 2, Bidirectional = true, Dropout = 0.2f },
-            Tokenizer = "char",
-            TargetTokenizer = "word",
+            Tokenizer = TokenizerKind.Char,
+            TargetTokenizer = TokenizerKind.Word,
             SharedVocabulary = false,
             MaxTokens = 3072,
             LabelSmoothing = 0.1f,
-            Schedule = transformer ? "cosine" : "noam",
+            Schedule = transformer ? ScheduleKind.Cosine : ScheduleKind.Noam,
             LearningRate = 1.5e-3f,
             WarmupSteps = transformer ? 400 : 1000,
             LearningRateFactor = 0.7f,

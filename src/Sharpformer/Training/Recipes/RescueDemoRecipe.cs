@@ -12,7 +12,7 @@ public static class RescueDemoRecipe
     {
         Model = TrainingRecipe.Preset("small").Model with { Dropout = 0f },
         LabelSmoothing = 0f,
-        Schedule = "cosine",
+        Schedule = ScheduleKind.Cosine,
         LearningRate = 3e-3f,
         WarmupSteps = 150,
         Steps = 1800,

@@ -1,0 +1,14 @@
+namespace Sharpformer.Data;
+
+/// <summary>The kinds of tokenizer a recipe can train: the tag <c>recipe.json</c> stores ("char", "word", "bpe").</summary>
+public enum TokenizerKind
+{
+    /// <summary>One token per character (Unicode code point): <see cref="CharTokenizer"/>.</summary>
+    Char,
+
+    /// <summary>One token per whitespace-separated word: <see cref="WordTokenizer"/>.</summary>
+    Word,
+
+    /// <summary>Byte-pair-encoded subwords learned from the training text: <see cref="BpeTokenizer"/>.</summary>
+    Bpe,
+}
