@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Sharpformer.Benchmarks;
 using Sharpformer.Cli.Serving;
 using Sharpformer.Decoding;
 using Sharpformer.Tasks;

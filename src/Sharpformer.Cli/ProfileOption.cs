@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Sharpformer.Autograd;
+using Sharpformer.Benchmarks;
 
 namespace Sharpformer.Cli;
 

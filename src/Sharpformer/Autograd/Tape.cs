@@ -10,6 +10,21 @@ namespace Sharpformer.Autograd;
 /// </summary>
 public static class Tape
 {
+    [ThreadStatic]
+    private static ITapeObserver? observer;
+
+    /// <summary>
+    /// Lets <paramref name="watcher"/> observe this thread's operations until the returned handle is disposed; one
+    /// observer per thread at a time. Without one, the tape pays a single thread-static read per operation.
+    /// </summary>
+    public static IDisposable Observe(ITapeObserver watcher)
+    {
+        ArgumentNullException.ThrowIfNull(watcher);
+        if (observer is not null) throw new InvalidOperationException("Tape.Observe: this thread's tape already has an observer.");
+        observer = watcher;
+        return new Observation(watcher);
+    }
+
     /// <summary>
     /// Attaches <paramref name="backward"/> to <paramref name="output"/> when recording is on and any input requires a
     /// gradient; otherwise does nothing, so inference pays no bookkeeping. <paramref name="sequentialSteps"/> is the
@@ -17,7 +32,7 @@ public static class Tape
     /// </summary>
     public static Tensor Record(Tensor output, string op, Tensor[] inputs, BackwardFunction backward, int sequentialSteps = 1)
     {
-        OpProfiler.ForwardEnded(op);
+        observer?.ForwardEnded(op);
         if (!GradMode.IsEnabled) return output;
         bool any = false;
         foreach (var input in inputs) any |= input.RequiresGrad;
@@ -93,9 +108,9 @@ public static class Tape
         {
             var t = order[i];
             if (t.Grad is null || t.GradFn is null) continue;
-            long start = OpProfiler.BackwardStarting();
+            observer?.BackwardStarting(t.GradFn.Op);
             t.GradFn.Backward(t);
-            if (start != 0) OpProfiler.BackwardEnded(t.GradFn.Op, start);
+            observer?.BackwardEnded(t.GradFn.Op);
             if (!ReferenceEquals(t, root))
             {
                 t.Grad.Buffer.Release();
@@ -126,5 +141,14 @@ public static class Tape
             order.Add(t);
         }
         return order;
+    }
+
+    /// <summary>Removes its observer from the thread's tape when disposed (on the thread that installed it).</summary>
+    private sealed class Observation(ITapeObserver watcher) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (ReferenceEquals(observer, watcher)) observer = null;
+        }
     }
 }

@@ -60,4 +60,32 @@ public sealed class TapeTests
         }
         Assert.Equal(Run(), Run());
     }
+
+    [Fact]
+    public void An_observer_sees_each_forward_op_and_each_backward_rule_in_order_until_disposed()
+    {
+        var x = Tensor.FromArray([1f, -2f, 3f], 3);
+        x.RequiresGrad = true;
+        var seen = new EventLog();
+        using (Tape.Observe(seen))
+        {
+            Assert.Throws<InvalidOperationException>(() => Tape.Observe(new EventLog()));
+            x.Mul(3f).Relu().Sum().Backward();
+        }
+        x.Exp(); // after disposal: not seen
+        Assert.Equal(["forward Scale", "forward Relu", "forward Sum",
+            "start Sum", "end Sum", "start Relu", "end Relu", "start Scale", "end Scale"], seen.Events);
+        using var again = Tape.Observe(new EventLog()); // the thread's slot is free again
+    }
+
+    private sealed class EventLog : ITapeObserver
+    {
+        public List<string> Events { get; } = [];
+
+        public void ForwardEnded(string op) => Events.Add("forward " + op);
+
+        public void BackwardStarting(string op) => Events.Add("start " + op);
+
+        public void BackwardEnded(string op) => Events.Add("end " + op);
+    }
 }

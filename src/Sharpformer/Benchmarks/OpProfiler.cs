@@ -1,29 +1,33 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Sharpformer.Autograd;
 
-namespace Sharpformer.Autograd;
+namespace Sharpformer.Benchmarks;
 
 /// <summary>One row of an <see cref="OpProfiler"/> table: an operation (or a named section) in one pass.</summary>
 public sealed record OpTiming(string Op, string Pass, long Calls, double Milliseconds);
 
 /// <summary>
 /// Wall time per operation on the current thread, for finding where a step's time goes (the CLI's <c>--profile</c>).
-/// Forward: every op ends in <see cref="Tape.Record"/>, so an op is charged the time since the previous op ended — its
-/// kernel plus the allocation and glue before it (with or without autograd). Backward: each rule is timed on its own.
-/// Work between ops that is not an op (an optimiser step, data preparation) is charged to a named section by
-/// <see cref="Section"/>, else to the next op. Off unless started; the check costs one thread-static read per op.
+/// It observes the tape (<see cref="ITapeObserver"/>). Forward: every op ends in <see cref="Tape.Record"/>, so an op is
+/// charged the time since the previous op ended — its kernel plus the allocation and glue before it (with or without
+/// autograd). Backward: each rule is timed on its own. Work between ops that is not an op (an optimiser step, data
+/// preparation) is charged to a named section by <see cref="Section"/>, else to the next op.
 /// </summary>
-public sealed class OpProfiler : IDisposable
+public sealed class OpProfiler : ITapeObserver, IDisposable
 {
     [ThreadStatic]
     private static OpProfiler? current;
 
     private readonly Dictionary<(string Op, string Pass), (long Calls, long Ticks)> _totals = [];
+    private readonly IDisposable _observation;
     private long _last = Stopwatch.GetTimestamp();
+    private long _backwardStart;
 
     private OpProfiler()
     {
+        _observation = Tape.Observe(this);
     }
 
     /// <summary>Starts profiling the current thread until the returned profiler is disposed.</summary>
@@ -65,17 +69,19 @@ public sealed class OpProfiler : IDisposable
     /// <summary>Stops profiling the thread.</summary>
     public void Dispose()
     {
-        if (ReferenceEquals(current, this)) current = null;
+        if (!ReferenceEquals(current, this)) return;
+        _observation.Dispose();
+        current = null;
     }
 
-    /// <summary>Called by <see cref="Tape.Record"/> as an op's forward ends.</summary>
-    internal static void ForwardEnded(string op) => current?.Charge(op, "forward", Stopwatch.GetTimestamp());
+    /// <inheritdoc/>
+    void ITapeObserver.ForwardEnded(string op) => Charge(op, "forward", Stopwatch.GetTimestamp());
 
-    /// <summary>The timestamp a backward rule starts at, or 0 when not profiling.</summary>
-    internal static long BackwardStarting() => current is null ? 0 : Stopwatch.GetTimestamp();
+    /// <inheritdoc/>
+    void ITapeObserver.BackwardStarting(string op) => _backwardStart = Stopwatch.GetTimestamp();
 
-    /// <summary>Called by <see cref="Tape.Backward"/> after each rule.</summary>
-    internal static void BackwardEnded(string op, long start) => current?.Charge(op, "backward", Stopwatch.GetTimestamp(), start);
+    /// <inheritdoc/>
+    void ITapeObserver.BackwardEnded(string op) => Charge(op, "backward", Stopwatch.GetTimestamp(), _backwardStart);
 
     private void Charge(string op, string pass, long now, long start = 0)
     {

@@ -2,19 +2,21 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Sharpformer.Cli.Serving;
+namespace Sharpformer.Benchmarks;
 
 /// <summary>
 /// What <see cref="LoadGenerator"/> measured: latency percentiles and mean in milliseconds, requests per second over the
 /// whole run, the mean number of sentences the server decoded together, and how many requests failed.
 /// </summary>
-internal sealed record LoadResult(int Clients, int Requests, int Failures, double P50Ms, double P99Ms, double MeanMs, double RequestsPerSecond, double MeanBatch);
+public sealed record LoadResult(int Clients, int Requests, int Failures, double P50Ms, double P99Ms, double MeanMs, double RequestsPerSecond, double MeanBatch);
 
 /// <summary>
-/// A closed-loop load test of <c>POST /api/translate</c>: <c>clients</c> concurrent clients each send one request, wait
-/// for the answer and send the next, until <c>requests</c> have been answered; inputs are taken round-robin.
+/// A closed-loop load test of a translation server's <c>POST /api/translate</c> (the JSON API of <c>sharpformer
+/// serve</c>, which answers with the <c>batch_size</c> it decoded the request in): <c>clients</c> concurrent clients each
+/// send one request, wait for the answer and send the next, until <c>requests</c> have been answered; inputs are taken
+/// round-robin.
 /// </summary>
-internal static class LoadGenerator
+public static class LoadGenerator
 {
     /// <summary>Runs the load against <paramref name="server"/> after a short sequential warm-up.</summary>
     public static async Task<LoadResult> RunAsync(Uri server, IReadOnlyList<string> texts, int clients, int requests, int beam)

@@ -1,7 +1,8 @@
 using Sharpformer.Autograd;
+using Sharpformer.Benchmarks;
 using Sharpformer.Tensors;
 
-namespace Sharpformer.Tests.Autograd;
+namespace Sharpformer.Tests.Benchmarks;
 
 public sealed class OpProfilerTests
 {
