@@ -28,12 +28,37 @@ public static partial class Ops
             throw new ArgumentException(
                 $"Recurrence ({kind}): input gates {Shape.Format(inputGates.Shape)}, W_hh {Shape.Format(weightHh.Shape)}, " +
                 $"h0 {Shape.Format(h0.Shape)}{(c0 is null ? "" : $", c0 {Shape.Format(c0.Shape)}")} do not fit [B, T, G·H], [G·H, H], [B, H] with G = {gates}.");
-        int batch = inputGates.Size(0), steps = inputGates.Size(1), stateWidth = lstm ? 2 * hidden : hidden;
-        int[] length = lengths ?? [.. Enumerable.Repeat(steps, batch)];
-        int savedWidth = RecurrentCellKernel.SavedWidth(kind) * hidden;
+        int[] length = lengths ?? [.. Enumerable.Repeat(inputGates.Size(1), inputGates.Size(0))];
+        var forward = RecurrenceForward(inputGates, weightHh, biasHh, h0, c0, kind, length, reverse);
+        Tensor[] inputs = [inputGates, weightHh, .. biasHh is null ? Array.Empty<Tensor>() : [biasHh], h0, .. c0 is null ? Array.Empty<Tensor>() : [c0]];
+        return Tape.Record(forward.States, "Recurrence", inputs, o => RecurrenceBackward(forward, o.Grad!.Data, inputGates, weightHh, biasHh, h0, c0),
+            sequentialSteps: 2 * forward.Steps); // per step a GEMM h W_hhᵀ, then the cell update that needs it
+    }
 
-        var states = Tensor.Empty([batch, steps, stateWidth]);
-        var saved = Tensor.Empty([batch, steps, savedWidth]);
+    /// <summary>
+    /// What the forward pass of a <see cref="Recurrence"/> leaves for its backward pass: every step's state [B, T, S·H]
+    /// (the result) and the cell's saved activations [B, T, W·H] (<see cref="RecurrentCellKernel.SavedWidth"/>).
+    /// </summary>
+    private sealed record RecurrenceState(RecurrentCellKind Kind, int Batch, int Steps, int Hidden, int[] Lengths, bool Reverse, Tensor States, Tensor Saved)
+    {
+        public bool Lstm => Kind == RecurrentCellKind.Lstm;
+
+        public int GateWidth => RecurrentCellKernel.Gates(Kind) * Hidden;
+
+        public int StateWidth => Lstm ? 2 * Hidden : Hidden;
+
+        public int SavedWidth => RecurrentCellKernel.SavedWidth(Kind) * Hidden;
+    }
+
+    /// <summary>The forward pass: per step one GEMM h_{t−1} W_hhᵀ (+ b_hh) for all rows, then the fused cell update of each active row.</summary>
+    private static RecurrenceState RecurrenceForward(Tensor inputGates, Tensor weightHh, Tensor? biasHh, Tensor h0, Tensor? c0,
+        RecurrentCellKind kind, int[] length, bool reverse)
+    {
+        int batch = inputGates.Size(0), steps = inputGates.Size(1), hidden = weightHh.Size(1);
+        int savedWidth = RecurrentCellKernel.SavedWidth(kind) * hidden, stateWidth = kind == RecurrentCellKind.Lstm ? 2 * hidden : hidden;
+        var r = new RecurrenceState(kind, batch, steps, hidden, length, reverse,
+            Tensor.Empty([batch, steps, stateWidth]), Tensor.Empty([batch, steps, savedWidth]));
+        int width = r.GateWidth;
         var h = h0.Data.ToArray();
         var c = c0?.Data.ToArray() ?? [];
         var hiddenGates = new float[batch * width];
@@ -44,87 +69,104 @@ public static partial class Ops
             RecurrentGates(h, packedWeight, biasHh, hiddenGates, batch);
             for (int b = 0; b < batch; b++)
             {
+                int row = (b * steps) + t;
+                var stateRow = r.States.Data.Slice(row * stateWidth, stateWidth);
                 if (t >= length[b])
                 {
-                    states.Data.Slice(((b * steps) + t) * stateWidth, stateWidth).Clear();
+                    stateRow.Clear();
                     continue;
                 }
                 var hRow = h.AsSpan(b * hidden, hidden);
-                var cRow = lstm ? c.AsSpan(b * hidden, hidden) : default;
-                int row = (b * steps) + t;
+                var cRow = r.Lstm ? c.AsSpan(b * hidden, hidden) : default;
                 RecurrentCellKernel.Forward(kind, inputGates.Data.Slice(row * width, width), hiddenGates.AsSpan(b * width, width),
-                    hRow, cRow, saved.Data.Slice(row * savedWidth, savedWidth));
-                hRow.CopyTo(states.Data.Slice(row * stateWidth, hidden));
-                if (lstm) cRow.CopyTo(states.Data.Slice((row * stateWidth) + hidden, hidden));
+                    hRow, cRow, r.Saved.Data.Slice(row * savedWidth, savedWidth));
+                hRow.CopyTo(stateRow);
+                if (r.Lstm) cRow.CopyTo(stateRow[hidden..]);
             }
         }
+        return r;
+    }
 
-        Tensor[] inputs = [inputGates, weightHh, .. biasHh is null ? Array.Empty<Tensor>() : [biasHh], h0, .. c0 is null ? Array.Empty<Tensor>() : [c0]];
-        return Tape.Record(states, "Recurrence", inputs, o =>
+    /// <summary>
+    /// The backward pass (backpropagation through time): from the last step to the first, the cell's backward for each
+    /// active row gives dL/dgates, and one GEMM dgates_t W_hh gives dL/dh_{t−1}; then one GEMM over all steps gives
+    /// dL/dW_hh and a column sum dL/db_hh.
+    /// </summary>
+    private static void RecurrenceBackward(RecurrenceState r, ReadOnlySpan<float> dStates, Tensor inputGates, Tensor weightHh, Tensor? biasHh,
+        Tensor h0, Tensor? c0)
+    {
+        int batch = r.Batch, steps = r.Steps, hidden = r.Hidden, width = r.GateWidth;
+        // The input gates' gradient is written in place when it is the first to arrive; the recurrent gates' gradient
+        // is the same numbers except for the GRU's n block, so it shares the buffer otherwise.
+        bool accumulateInput = false;
+        var dInput = inputGates.RequiresGrad ? Tape.GradSpan(inputGates, out accumulateInput) : default;
+        var dInputTensor = !inputGates.RequiresGrad || accumulateInput ? Tensor.Empty([batch, steps, width]) : null;
+        if (dInputTensor is not null) dInput = dInputTensor.Data;
+        var dHidden = r.Kind == RecurrentCellKind.Gru ? Tensor.Empty([batch, steps, width]).Data : dInput;
+        var previous = Tensor.Empty([batch, steps, hidden]); // h_{t−1} of every step (0 past a row's length), for dL/dW_hh
+        var dh = new float[batch * hidden];
+        var dc = new float[r.Lstm ? batch * hidden : 0];
+        var carried = new float[batch * hidden];
+        using var packedWeight = PackedWeight(weightHh, transpose: false);
+        for (int s = steps - 1; s >= 0; s--)
         {
-            var dStates = o.Grad!.Data;
-            // The input gates' gradient is written in place when it is the first to arrive; the recurrent gates' gradient
-            // is the same numbers except for the GRU's n block, so it shares the buffer otherwise.
-            bool accumulateInput = false;
-            var dInput = inputGates.RequiresGrad ? Tape.GradSpan(inputGates, out accumulateInput) : default;
-            var dInputTensor = !inputGates.RequiresGrad || accumulateInput ? Tensor.Empty([batch, steps, width]) : null;
-            if (dInputTensor is not null) dInput = dInputTensor.Data;
-            var dHidden = kind == RecurrentCellKind.Gru ? Tensor.Empty([batch, steps, width]).Data : dInput;
-            var previous = Tensor.Empty([batch, steps, hidden]); // h_{t−1} of every step (0 past a row's length), for dL/dW_hh
-            var dh = new float[batch * hidden];
-            var dc = new float[lstm ? batch * hidden : 0];
-            var carried = new float[batch * hidden];
-            using var packedWeight = PackedWeight(weightHh, transpose: false);
-            for (int s = steps - 1; s >= 0; s--)
+            int t = r.Reverse ? steps - 1 - s : s;
+            for (int b = 0; b < batch; b++)
+                CellBackward(r, b, t, dStates, h0, c0, dh, dc, previous.Data, dInput, dHidden);
+            // dL/dh_{t−1} = dgates_t W_hh (+ the direct part the cell left in dh); rows not active at t carry dh over.
+            dh.CopyTo(carried, 0);
+            HiddenGradient(dHidden, packedWeight, carried, dh, t, steps, batch, hidden, width, r.Lengths);
+        }
+        if (inputGates.RequiresGrad && accumulateInput) TensorPrimitives.Add(inputGates.Grad!.Data, dInputTensor!.Data, inputGates.Grad.Data);
+        if (weightHh.RequiresGrad)
+            unsafe
             {
-                int t = reverse ? steps - 1 - s : s;
-                for (int b = 0; b < batch; b++)
-                {
-                    int row = (b * steps) + t;
-                    if (t >= length[b])
-                    {
-                        dInput.Slice(row * width, width).Clear();
-                        dHidden.Slice(row * width, width).Clear();
-                        previous.Data.Slice(row * hidden, hidden).Clear();
-                        continue;
-                    }
-                    int before = PreviousStep(t, length[b], steps, reverse);
-                    var dhRow = dh.AsSpan(b * hidden, hidden);
-                    TensorPrimitives.Add(dhRow, dStates.Slice(row * stateWidth, hidden), dhRow);
-                    var hPrevious = before < 0 ? h0.Data.Slice(b * hidden, hidden) : states.Data.Slice(((b * steps) + before) * stateWidth, hidden);
-                    hPrevious.CopyTo(previous.Data.Slice(row * hidden, hidden));
-                    Span<float> dcRow = default;
-                    ReadOnlySpan<float> cPrevious = default, cNow = default;
-                    if (lstm)
-                    {
-                        dcRow = dc.AsSpan(b * hidden, hidden);
-                        TensorPrimitives.Add(dcRow, dStates.Slice((row * stateWidth) + hidden, hidden), dcRow);
-                        cPrevious = before < 0 ? c0!.Data.Slice(b * hidden, hidden) : states.Data.Slice((((b * steps) + before) * stateWidth) + hidden, hidden);
-                        cNow = states.Data.Slice((row * stateWidth) + hidden, hidden);
-                    }
-                    RecurrentCellKernel.Backward(kind, dhRow, dcRow, hPrevious, cPrevious, cNow, saved.Data.Slice(row * savedWidth, savedWidth),
-                        dInput.Slice(row * width, width), dHidden.Slice(row * width, width));
-                }
-                // dL/dh_{t−1} = dgates_t W_hh (+ the direct part the cell left in dh); rows not active at t carry dh over.
-                dh.CopyTo(carried, 0);
-                HiddenGradient(dHidden, packedWeight, carried, dh, t, steps, batch, hidden, width, length);
+                var dWeight = Tape.GradSpan(weightHh, out bool accumulate);
+                fixed (float* pd = dHidden, pp = previous.Data, pw = dWeight)
+                    Gemm.Sgemm(true, false, width, hidden, batch * steps, 1f, pd, width, pp, hidden, accumulate ? 1f : 0f, pw, hidden);
             }
-            if (inputGates.RequiresGrad && accumulateInput) TensorPrimitives.Add(inputGates.Grad!.Data, dInputTensor!.Data, inputGates.Grad.Data);
-            if (weightHh.RequiresGrad)
-                unsafe
-                {
-                    var dWeight = Tape.GradSpan(weightHh, out bool accumulate);
-                    fixed (float* pd = dHidden, pp = previous.Data, pw = dWeight)
-                        Gemm.Sgemm(true, false, width, hidden, batch * steps, 1f, pd, width, pp, hidden, accumulate ? 1f : 0f, pw, hidden);
-                }
-            if (biasHh is { RequiresGrad: true })
-            {
-                var dBias = Tape.GradSpan(biasHh, out bool accumulate);
-                BiasKernel.SumRows(dHidden[..(batch * steps * width)], dBias, accumulate);
-            }
-            if (h0.RequiresGrad) Tape.WriteGrad(h0, g => dh.CopyTo(g));
-            if (c0 is { RequiresGrad: true }) Tape.WriteGrad(c0, g => dc.CopyTo(g));
-        }, sequentialSteps: 2 * steps); // per step a GEMM h W_hhᵀ, then the cell update that needs it
+        if (biasHh is { RequiresGrad: true })
+        {
+            var dBias = Tape.GradSpan(biasHh, out bool accumulate);
+            BiasKernel.SumRows(dHidden[..(batch * steps * width)], dBias, accumulate);
+        }
+        if (h0.RequiresGrad) Tape.WriteGrad(h0, g => dh.CopyTo(g));
+        if (c0 is { RequiresGrad: true }) Tape.WriteGrad(c0, g => dc.CopyTo(g));
+    }
+
+    /// <summary>
+    /// The cell's backward for row <paramref name="b"/> at step <paramref name="t"/>: adds the step's incoming state
+    /// gradient to the running dh (and dc), writes the row's gate gradients and keeps h_{t−1} for dL/dW_hh; a row past
+    /// its length gets zeros.
+    /// </summary>
+    private static void CellBackward(RecurrenceState r, int b, int t, ReadOnlySpan<float> dStates, Tensor h0, Tensor? c0,
+        float[] dh, float[] dc, Span<float> previous, Span<float> dInput, Span<float> dHidden)
+    {
+        int hidden = r.Hidden, width = r.GateWidth, stateWidth = r.StateWidth, row = (b * r.Steps) + t;
+        if (t >= r.Lengths[b])
+        {
+            dInput.Slice(row * width, width).Clear();
+            dHidden.Slice(row * width, width).Clear();
+            previous.Slice(row * hidden, hidden).Clear();
+            return;
+        }
+        int before = PreviousStep(t, r.Lengths[b], r.Steps, r.Reverse);
+        var states = r.States.Data;
+        var dhRow = dh.AsSpan(b * hidden, hidden);
+        TensorPrimitives.Add(dhRow, dStates.Slice(row * stateWidth, hidden), dhRow);
+        var hPrevious = before < 0 ? h0.Data.Slice(b * hidden, hidden) : states.Slice(((b * r.Steps) + before) * stateWidth, hidden);
+        hPrevious.CopyTo(previous.Slice(row * hidden, hidden));
+        Span<float> dcRow = default;
+        ReadOnlySpan<float> cPrevious = default, cNow = default;
+        if (r.Lstm)
+        {
+            dcRow = dc.AsSpan(b * hidden, hidden);
+            TensorPrimitives.Add(dcRow, dStates.Slice((row * stateWidth) + hidden, hidden), dcRow);
+            cPrevious = before < 0 ? c0!.Data.Slice(b * hidden, hidden) : states.Slice((((b * r.Steps) + before) * stateWidth) + hidden, hidden);
+            cNow = states.Slice((row * stateWidth) + hidden, hidden);
+        }
+        RecurrentCellKernel.Backward(r.Kind, dhRow, dcRow, hPrevious, cPrevious, cNow, r.Saved.Data.Slice(row * r.SavedWidth, r.SavedWidth),
+            dInput.Slice(row * width, width), dHidden.Slice(row * width, width));
     }
 
     /// <summary>
