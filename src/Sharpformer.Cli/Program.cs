@@ -20,6 +20,7 @@ var root = new RootCommand("Sharpformer: build, train, run and explain sequence 
     ServeCommand.Create(),
     ImportTorchCommand.Create(),
     AverageCommand.Create(),
+    ExportOnnxCommand.Create(),
     ExperimentCommand.Create(),
     bench,
 };

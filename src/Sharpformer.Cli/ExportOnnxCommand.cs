@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Sharpformer.Onnx;
+
+namespace Sharpformer.Cli;
+
+/// <summary>
+/// `sharpformer export-onnx`: writes a trained model folder as ONNX graphs of standard operators (an encoder graph and a
+/// decoder-step graph with explicit key/value caches) with its config, tokenizers and a description of the graphs.
+/// </summary>
+internal static class ExportOnnxCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "Trained model folder.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the ONNX graphs (replaced if it exists).", Required = true };
+        var opset = new Option<int>("--opset")
+        {
+            Description = $"Standard ONNX operator set ({OnnxExporter.DefaultOpset} or newer).", DefaultValueFactory = _ => OnnxExporter.DefaultOpset,
+        };
+        var command = new Command("export-onnx",
+            "Export a model as ONNX: encoder.onnx and decoder_step.onnx (past/present key-value caches), config, tokenizers, model.onnx.json.")
+        {
+            model, output, opset,
+        };
+        command.SetAction(r => CommandErrors.Run(() =>
+        {
+            var loaded = ModelOptions.Load(r.GetValue(model)!);
+            var folder = r.GetValue(output)!.FullName;
+            try
+            {
+                OnnxExporter.Export(loaded, folder, r.GetValue(opset));
+            }
+            catch (NotSupportedException e)
+            {
+                throw new UserError(e.Message);
+            }
+            Console.WriteLine($"Exported {OnnxExporter.EncoderFile} and {OnnxExporter.DecoderStepFile} (opset {r.GetValue(opset)}) with config, tokenizers and {OnnxExporter.DescriptionFile} to {folder}.");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Sharpformer.Data;
+using Sharpformer.Decoding;
+using Sharpformer.IO;
+using Sharpformer.Models.Transformer;
+using Sharpformer.Onnx.Protos;
+
+namespace Sharpformer.Onnx;
+
+/// <summary>
+/// Writes a trained model as ONNX graphs of standard operators, with everything a user needs to run them from any
+/// language: the graphs, <c>config.json</c>, the tokenizers and <c>model.onnx.json</c> (each graph's inputs and outputs
+/// with their named dimensions, the special token ids and the search defaults). The folder appears whole or not at all.
+/// </summary>
+public static class OnnxExporter
+{
+    /// <summary>The default and lowest supported standard operator set (LayerNormalization needs 17).</summary>
+    public const int DefaultOpset = 17;
+
+    /// <summary>The encoder graph's file name.</summary>
+    public const string EncoderFile = "encoder.onnx";
+
+    /// <summary>The decoder-step graph's file name.</summary>
+    public const string DecoderStepFile = "decoder_step.onnx";
+
+    /// <summary>The description of the exported graphs.</summary>
+    public const string DescriptionFile = "model.onnx.json";
+
+    private const long ProtobufLimit = (2L << 30) - (64L << 20); // a protobuf message must stay under 2 GB; keep room for the graph
+
+    /// <summary>
+    /// Exports <paramref name="model"/> into the folder <paramref name="outputDirectory"/> (replaced if it exists).
+    /// Throws <see cref="NotSupportedException"/> for a model kind without an ONNX form and
+    /// <see cref="ArgumentOutOfRangeException"/> for an opset below <see cref="DefaultOpset"/>.
+    /// </summary>
+    public static void Export(TranslationModel model, string outputDirectory, int opset = DefaultOpset)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (opset < DefaultOpset)
+            throw new ArgumentOutOfRangeException(nameof(opset), $"ONNX export: opset {opset} is too old; {DefaultOpset} or newer is needed (LayerNormalization).");
+        var network = model.Network as Seq2SeqTransformer
+            ?? throw new NotSupportedException($"ONNX export: model kind '{model.Config.Kind}' ({model.Network.GetType().Name}) cannot be exported yet; the encoder-decoder Transformer can.");
+        var graphs = new[] { (EncoderFile, Seq2SeqTransformerGraphs.Encoder(network)), (DecoderStepFile, Seq2SeqTransformerGraphs.DecoderStep(network)) };
+        foreach (var (file, graph) in graphs)
+            if (graph.InitializerBytes > ProtobufLimit)
+                throw new NotSupportedException($"ONNX export: {file} would hold {graph.InitializerBytes:N0} bytes of weights, over protobuf's 2 GB limit (external data is not supported).");
+        string version = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
+        var models = graphs.Select(g => (File: g.Item1, Model: g.Item2.ToModel(opset, version, $"Sharpformer {network.GetType().Name}: {g.Item2.Name}"))).ToList();
+
+        WriteFolder(outputDirectory, folder =>
+        {
+            foreach (var (file, onnx) in models)
+                AtomicFile.Write(Path.Combine(folder, file), stream => onnx.WriteTo(stream));
+            AtomicFile.WriteAllText(Path.Combine(folder, ModelCheckpoint.ConfigFile), model.Config.ToJson());
+            model.SourceTokenizer.Save(Path.Combine(folder, TranslationModel.SourceTokenizerFile));
+            model.TargetTokenizer.Save(Path.Combine(folder, TranslationModel.TargetTokenizerFile));
+            AtomicFile.WriteAllText(Path.Combine(folder, DescriptionFile), Describe(network.Config, opset, models));
+        });
+    }
+
+    /// <summary>Fills a hidden sibling folder, then swaps it in for <paramref name="outputDirectory"/>, so no half-written export is ever visible.</summary>
+    private static void WriteFolder(string outputDirectory, Action<string> fill)
+    {
+        var target = Path.GetFullPath(outputDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        var parent = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+        var previous = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.old");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            fill(staging);
+            if (Directory.Exists(target)) Directory.Move(target, previous);
+            Directory.Move(staging, target);
+            if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+        }
+        catch
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            if (Directory.Exists(previous) && !Directory.Exists(target)) Directory.Move(previous, target);
+            throw;
+        }
+    }
+
+    /// <summary>model.onnx.json: the graphs' inputs and outputs read back from the graphs themselves, the special ids and the search defaults.</summary>
+    private static string Describe(TransformerConfig config, int opset, IReadOnlyList<(string File, ModelProto Model)> models)
+    {
+        static JsonArray Values(IEnumerable<ValueInfoProto> values) =>
+        [
+            .. values.Select(v => (JsonNode)new JsonObject
+            {
+                ["name"] = v.Name,
+                ["type"] = ((TensorProto.Types.DataType)v.Type.TensorType.ElemType).ToString().ToLowerInvariant(),
+                ["shape"] = new JsonArray([.. v.Type.TensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam
+                    ? JsonValue.Create(d.DimParam) : (JsonNode)JsonValue.Create(d.DimValue))]),
+            }),
+        ];
+        var graphs = new JsonObject();
+        foreach (var (file, model) in models)
+            graphs[model.Graph.Name] = new JsonObject { ["file"] = file, ["inputs"] = Values(model.Graph.Input), ["outputs"] = Values(model.Graph.Output) };
+        var description = new JsonObject
+        {
+            ["format"] = "sharpformer-onnx/1",
+            ["architecture"] = "transformer",
+            ["opset"] = opset,
+            ["graphs"] = graphs,
+            ["decoder_layers"] = config.DecoderLayers,
+            ["special_tokens"] = new JsonObject { ["pad"] = config.PadId, ["bos"] = SpecialTokens.Bos, ["eos"] = SpecialTokens.Eos, ["unk"] = SpecialTokens.Unk },
+            ["search"] = new JsonObject
+            {
+                ["beam_size"] = SearchOptions.DefaultBeamSize,
+                ["length_penalty"] = SearchOptions.DefaultLengthPenalty,
+                ["max_length"] = config.MaxLength,
+            },
+            ["loop"] = "Run the encoder once; start with prev_ids = bos and empty past tensors (past_len 0); each step feeds the "
+                + "chosen tokens as prev_ids and present_* back as past_*, until every row has produced eos or max_length steps.",
+        };
+        return description.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+}

@@ -1,0 +1,43 @@
+using Sharpformer.Tests.IO;
+
+namespace Sharpformer.Tests.Cli;
+
+/// <summary>`sharpformer export-onnx` end to end: a trained run becomes an ONNX folder; bad input is one line and exit 1.</summary>
+public sealed class ExportOnnxCliTests
+{
+    [Fact]
+    public void A_trained_transformer_exports_and_a_recurrent_model_or_a_non_model_folder_is_refused_with_one_line()
+    {
+        using var dir = new TemporaryDirectory();
+        string run = Path.Combine(dir.Path, "run");
+        var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--preset", "tiny", "--steps", "5", "--eval-every", "5",
+            "--train-size", "100", "--out", run);
+        Assert.True(code == 0, stderr);
+
+        string onnx = Path.Combine(dir.Path, "onnx");
+        var (ecode, stdout, eerr) = SharpformerProcess.Run(null, "export-onnx", "--model", run, "--out", onnx);
+        Assert.True(ecode == 0, eerr);
+        Assert.Contains("Exported encoder.onnx and decoder_step.onnx (opset 17)", stdout);
+        Assert.True(new FileInfo(Path.Combine(onnx, "decoder_step.onnx")).Length > 1000);
+        Assert.True(File.Exists(Path.Combine(onnx, "model.onnx.json")));
+
+        string rnn = Path.Combine(dir.Path, "rnn");
+        (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--arch", "gru", "--preset", "tiny", "--steps", "2",
+            "--eval-every", "2", "--train-size", "50", "--out", rnn);
+        Assert.True(code == 0, stderr);
+        foreach (var (args, expected) in new[]
+        {
+            (new[] { "export-onnx", "--model", rnn, "--out", Path.Combine(dir.Path, "rnn-onnx") }, "cannot be exported"),
+            (new[] { "export-onnx", "--model", dir.Path, "--out", Path.Combine(dir.Path, "none-onnx") }, "cannot load model"),
+            (new[] { "export-onnx", "--model", run, "--out", Path.Combine(dir.Path, "old-onnx"), "--opset", "13" }, "opset 13"),
+        })
+        {
+            var (rcode, _, rerr) = SharpformerProcess.Run(null, args);
+            Assert.Equal(1, rcode);
+            Assert.StartsWith("error: ", rerr);
+            Assert.Contains(expected, rerr);
+            Assert.Single(rerr.TrimEnd('\n').Split('\n'));
+        }
+        Assert.Equal(["onnx", "rnn", "run"], Directory.GetDirectories(dir.Path).Select(Path.GetFileName).Order());
+    }
+}
