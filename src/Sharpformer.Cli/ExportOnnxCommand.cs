@@ -27,9 +27,10 @@ internal static class ExportOnnxCommand
         {
             var loaded = ModelOptions.Load(r.GetValue(model)!);
             var folder = r.GetValue(output)!.FullName;
+            var recipe = Path.Combine(r.GetValue(model)!.FullName, "recipe.json"); // so translate knows a word-per-line task (g2p)
             try
             {
-                OnnxExporter.Export(loaded, folder, r.GetValue(opset));
+                OnnxExporter.Export(loaded, folder, r.GetValue(opset), File.Exists(recipe) ? [recipe] : []);
             }
             catch (NotSupportedException e)
             {

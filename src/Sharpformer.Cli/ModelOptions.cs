@@ -20,6 +20,13 @@ internal static class ModelOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
+    /// <summary>--runtime: our engine on a model folder, or ONNX Runtime on a folder written by <c>export-onnx</c>.</summary>
+    public static Option<ModelRuntime> Runtime() => new("--runtime")
+    {
+        Description = "sharpformer (a model folder) or onnxruntime (a folder written by export-onnx, run by ONNX Runtime with the same search).",
+        DefaultValueFactory = _ => ModelRuntime.Sharpformer,
+    };
+
     /// <summary>--beam N (default 4).</summary>
     public static Option<int> Beam()
     {
@@ -60,10 +67,23 @@ internal static class ModelOptions
         }
     }
 
-    /// <summary>Loads one model folder, or several as one ensemble; members with other vocabularies than the first are a one-line error.</summary>
-    public static TranslationModel LoadEnsemble(IReadOnlyList<DirectoryInfo> directories)
+    /// <summary>Opens an <c>export-onnx</c> folder with ONNX Runtime, turning a missing or unreadable file into a one-line error.</summary>
+    public static TranslationModel LoadOnnx(DirectoryInfo directory)
     {
-        var models = directories.Select(Load).ToList();
+        try
+        {
+            return Onnx.OnnxSeq2SeqModel.Load(directory.FullName);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException)
+        {
+            throw new UserError($"cannot load ONNX model from {directory.FullName}: {e.Message}");
+        }
+    }
+
+    /// <summary>Loads one model folder, or several as one ensemble; members with other vocabularies than the first are a one-line error.</summary>
+    public static TranslationModel LoadEnsemble(IReadOnlyList<DirectoryInfo> directories, ModelRuntime runtime = ModelRuntime.Sharpformer)
+    {
+        var models = directories.Select(d => runtime == ModelRuntime.OnnxRuntime ? LoadOnnx(d) : Load(d)).ToList();
         try
         {
             return TranslationModel.Ensemble(models, [.. directories.Select(d => d.FullName)]);

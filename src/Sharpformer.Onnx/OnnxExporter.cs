@@ -31,11 +31,12 @@ public static class OnnxExporter
     private const long ProtobufLimit = (2L << 30) - (64L << 20); // a protobuf message must stay under 2 GB; keep room for the graph
 
     /// <summary>
-    /// Exports <paramref name="model"/> into the folder <paramref name="outputDirectory"/> (replaced if it exists).
+    /// Exports <paramref name="model"/> into the folder <paramref name="outputDirectory"/> (replaced if it exists), with
+    /// copies of <paramref name="companionFiles"/> (e.g. the run's <c>recipe.json</c>) beside the graphs.
     /// Throws <see cref="NotSupportedException"/> for a model kind without an ONNX form and
     /// <see cref="ArgumentOutOfRangeException"/> for an opset below <see cref="DefaultOpset"/>.
     /// </summary>
-    public static void Export(TranslationModel model, string outputDirectory, int opset = DefaultOpset)
+    public static void Export(TranslationModel model, string outputDirectory, int opset = DefaultOpset, IReadOnlyList<string>? companionFiles = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (opset < DefaultOpset)
@@ -57,6 +58,7 @@ public static class OnnxExporter
             model.SourceTokenizer.Save(Path.Combine(folder, TranslationModel.SourceTokenizerFile));
             model.TargetTokenizer.Save(Path.Combine(folder, TranslationModel.TargetTokenizerFile));
             AtomicFile.WriteAllText(Path.Combine(folder, DescriptionFile), Describe(network.Config, opset, models));
+            foreach (var file in companionFiles ?? []) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         });
     }
 

@@ -20,6 +20,16 @@ public sealed class ExportOnnxCliTests
         Assert.Contains("Exported encoder.onnx and decoder_step.onnx (opset 17)", stdout);
         Assert.True(new FileInfo(Path.Combine(onnx, "decoder_step.onnx")).Length > 1000);
         Assert.True(File.Exists(Path.Combine(onnx, "model.onnx.json")));
+        Assert.True(File.Exists(Path.Combine(onnx, "recipe.json")));
+        const string lines = "1 2 3\n4 5 6 7\n9\n";
+        var (ocode, ours, oerr) = SharpformerProcess.Run(lines, "translate", "--model", run, "--nbest", "2");
+        Assert.True(ocode == 0, oerr);
+        var (rcode0, theirs, rerr0) = SharpformerProcess.Run(lines, "translate", "--model", onnx, "--runtime", "onnxruntime", "--nbest", "2");
+        Assert.True(rcode0 == 0, rerr0);
+        Assert.Equal(Outputs(ours), Outputs(theirs)); // same hypotheses; scores compared in Sharpformer.Onnx.Tests
+        var (wcode, _, werr) = SharpformerProcess.Run(lines, "translate", "--model", run, "--runtime", "onnxruntime");
+        Assert.Equal(1, wcode);
+        Assert.Contains("model.onnx.json", werr);
 
         string rnn = Path.Combine(dir.Path, "rnn");
         (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--arch", "gru", "--preset", "tiny", "--steps", "2",
@@ -40,4 +50,8 @@ public sealed class ExportOnnxCliTests
         }
         Assert.Equal(["onnx", "rnn", "run"], Directory.GetDirectories(dir.Path).Select(Path.GetFileName).Order());
     }
+
+    // index<TAB>output of each n-best line, without the score
+    private static string[] Outputs(string nbest) =>
+        [.. nbest.TrimEnd('\n').Split('\n').Select(l => string.Join('\t', l.Split('\t')[..^1]))];
 }

@@ -1,0 +1,134 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Sharpformer.Autograd;
+using Sharpformer.Data;
+using Sharpformer.Decoding;
+using Sharpformer.IO;
+using Sharpformer.Models;
+using Sharpformer.Models.Transformer;
+using Sharpformer.Tensors;
+using Tensor = Sharpformer.Tensors.Tensor;
+
+namespace Sharpformer.Onnx;
+
+/// <summary>
+/// An exported encoder-decoder Transformer run by ONNX Runtime behind our <see cref="ISeq2SeqModel"/> contract, so the
+/// same greedy and beam search, <see cref="Translator"/>, evaluation and ensembles drive it: <see cref="Start"/> runs
+/// <c>encoder.onnx</c>, <see cref="Step"/> runs <c>decoder_step.onnx</c> with the caches in the state. It is both a
+/// .NET user's deployment path and the reference our own engine is checked against.
+/// </summary>
+public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
+{
+    private readonly InferenceSession _encoder, _step;
+    private readonly TransformerConfig _config;
+
+    /// <summary>Opens the two graphs of an export folder with <paramref name="options"/> (ONNX Runtime's defaults when null).</summary>
+    public OnnxSeq2SeqModel(string folder, TransformerConfig config, SessionOptions? options = null)
+    {
+        _config = config;
+        _encoder = Open(Path.Combine(folder, OnnxExporter.EncoderFile), options);
+        try
+        {
+            _step = Open(Path.Combine(folder, OnnxExporter.DecoderStepFile), options);
+        }
+        catch
+        {
+            _encoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Loads an export folder (<c>sharpformer export-onnx</c>) as a <see cref="TranslationModel"/> with its config and
+    /// tokenizers; a missing file or a folder of another kind is named in the exception.
+    /// </summary>
+    public static TranslationModel Load(string folder, SessionOptions? options = null)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"ONNX model folder not found: {folder}");
+        if (!File.Exists(Path.Combine(folder, OnnxExporter.DescriptionFile)))
+            throw new InvalidDataException($"{folder}: no {OnnxExporter.DescriptionFile}; export a model with `sharpformer export-onnx` first.");
+        var config = ModelCheckpoint.ReadConfig(Path.Combine(folder, ModelCheckpoint.ConfigFile)) as TransformerConfig
+            ?? throw new InvalidDataException($"{folder}: only exported encoder-decoder Transformers run on ONNX Runtime.");
+        var source = Tokenizers.Load(Path.Combine(folder, TranslationModel.SourceTokenizerFile));
+        var target = Tokenizers.Load(Path.Combine(folder, TranslationModel.TargetTokenizerFile));
+        return new TranslationModel(config, new OnnxSeq2SeqModel(folder, config, options), source, target);
+    }
+
+    /// <inheritdoc />
+    public IDecoderState Start(IntTensor source)
+    {
+        int batch = source.Shape[0], length = source.Shape[1];
+        var ids = new DenseTensor<long>(source.Data.Select(i => (long)i).ToArray(), [batch, length]);
+        var mask = new DenseTensor<long>(source.Data.Select(i => i == _config.PadId ? 0L : 1L).ToArray(), [batch, length]);
+        using var outputs = _encoder.Run([NamedOnnxValue.CreateFromTensor("src_ids", ids), NamedOnnxValue.CreateFromTensor("src_mask", mask)]);
+        var cross = outputs.Where(o => o.Name.StartsWith("cross_", StringComparison.Ordinal)).ToDictionary(o => o.Name, o => Copy(o.AsTensor<float>()));
+        int dk = _config.DModel / _config.Heads;
+        var past = Enumerable.Range(0, _config.DecoderLayers).SelectMany(i => new[] { $"past_key_{i}", $"past_value_{i}" })
+            .ToDictionary(n => n, _ => new DenseTensor<float>(new[] { batch, _config.Heads, 0, dk }));
+        return new OnnxDecoderState(mask, cross, past);
+    }
+
+    /// <inheritdoc />
+    public Tensor Step(IDecoderState state, IntTensor previousTokens)
+    {
+        var s = (OnnxDecoderState)state;
+        int rows = s.Rows;
+        var inputs = new List<NamedOnnxValue>
+        {
+            NamedOnnxValue.CreateFromTensor("prev_ids", new DenseTensor<long>(previousTokens.Data.Select(i => (long)i).ToArray(), [rows, 1])),
+            NamedOnnxValue.CreateFromTensor("src_mask", s.SourceMask),
+        };
+        inputs.AddRange(s.Past.Select(p => NamedOnnxValue.CreateFromTensor(p.Key, p.Value)));
+        inputs.AddRange(s.Cross.Select(p => NamedOnnxValue.CreateFromTensor(p.Key, p.Value)));
+        using var outputs = _step.Run(inputs);
+        Tensor logits = null!;
+        var present = new Dictionary<string, DenseTensor<float>>();
+        foreach (var output in outputs)
+        {
+            if (output.Name == "logits") logits = Tensor.FromArray(output.AsTensor<float>().ToArray(), rows, _config.TargetVocab);
+            else present[output.Name.Replace("present_", "past_", StringComparison.Ordinal)] = Copy(output.AsTensor<float>());
+        }
+        s.Past = present;
+        return logits;
+    }
+
+    /// <summary>Teacher-forced logits [B, T, V]: the encoder once, then one decoder step per target position.</summary>
+    public Tensor Forward(IntTensor source, IntTensor target)
+    {
+        int batch = target.Shape[0], length = target.Shape[1], vocab = _config.TargetVocab;
+        var state = Start(source);
+        var logits = new float[batch * length * vocab];
+        for (int t = 0; t < length; t++)
+        {
+            var step = Step(state, new IntTensor([.. Enumerable.Range(0, batch).Select(b => target.Data[(b * length) + t])]));
+            for (int b = 0; b < batch; b++) step.Data.Slice(b * vocab, vocab).CopyTo(logits.AsSpan(((b * length) + t) * vocab, vocab));
+        }
+        return Tensor.FromArray(logits, batch, length, vocab);
+    }
+
+    /// <inheritdoc />
+    public Tensor Loss(Tensor logits, IntTensor labels, float labelSmoothing = 0f) =>
+        logits.CrossEntropy(labels, ignoreIndex: _config.PadId, labelSmoothing: labelSmoothing);
+
+    /// <summary>Releases the two ONNX Runtime sessions.</summary>
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _step.Dispose();
+    }
+
+    private static InferenceSession Open(string path, SessionOptions? options)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"ONNX graph not found: {path}", path);
+        try
+        {
+            return options is null ? new InferenceSession(path) : new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{path}: ONNX Runtime cannot load it: {e.Message.Split('\n')[0]}", e);
+        }
+    }
+
+    private static DenseTensor<float> Copy(Microsoft.ML.OnnxRuntime.Tensors.Tensor<float> tensor) => new(tensor.ToArray(), tensor.Dimensions);
+}
