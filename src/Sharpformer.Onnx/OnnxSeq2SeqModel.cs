@@ -21,6 +21,8 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
 {
     private readonly InferenceSession _encoder, _step;
     private readonly TransformerConfig _config;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _pastNames, _stepInputs;
 
     /// <summary>Opens the two graphs of an export folder with <paramref name="options"/> (ONNX Runtime's defaults when null).</summary>
     public OnnxSeq2SeqModel(string folder, TransformerConfig config, SessionOptions? options = null)
@@ -36,6 +38,8 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
             _encoder.Dispose();
             throw;
         }
+        _pastNames = [.. Enumerable.Range(0, config.DecoderLayers).SelectMany(i => new[] { $"past_key_{i}", $"past_value_{i}" })];
+        _stepInputs = [.. _step.InputNames];
     }
 
     /// <summary>
@@ -58,14 +62,17 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
     public IDecoderState Start(IntTensor source)
     {
         int batch = source.Shape[0], length = source.Shape[1];
-        var ids = new DenseTensor<long>(source.Data.Select(i => (long)i).ToArray(), [batch, length]);
-        var mask = new DenseTensor<long>(source.Data.Select(i => i == _config.PadId ? 0L : 1L).ToArray(), [batch, length]);
-        using var outputs = _encoder.Run([NamedOnnxValue.CreateFromTensor("src_ids", ids), NamedOnnxValue.CreateFromTensor("src_mask", mask)]);
-        var cross = outputs.Where(o => o.Name.StartsWith("cross_", StringComparison.Ordinal)).ToDictionary(o => o.Name, o => Copy(o.AsTensor<float>()));
-        int dk = _config.DModel / _config.Heads;
-        var past = Enumerable.Range(0, _config.DecoderLayers).SelectMany(i => new[] { $"past_key_{i}", $"past_value_{i}" })
-            .ToDictionary(n => n, _ => new DenseTensor<float>(new[] { batch, _config.Heads, 0, dk }));
-        return new OnnxDecoderState(mask, cross, past);
+        long[] shape = [batch, length];
+        using var ids = OrtValue.CreateTensorValueFromMemory(source.Data.Select(i => (long)i).ToArray(), shape);
+        var mask = OrtValue.CreateTensorValueFromMemory(source.Data.Select(i => i == _config.PadId ? 0L : 1L).ToArray(), shape);
+        var outputs = _encoder.Run(_runOptions, ["src_ids", "src_mask"], [ids, mask], _encoder.OutputNames);
+        var cross = new Dictionary<string, OrtValue>();
+        foreach (var (name, value) in _encoder.OutputNames.Zip(outputs))
+            if (name.StartsWith("cross_", StringComparison.Ordinal)) cross[name] = value;
+            else value.Dispose();
+        var past = _pastNames.ToDictionary(n => n, _ => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
+            [batch, _config.Heads, 0, _config.DModel / _config.Heads]));
+        return new OnnxDecoderState(mask, cross, past, batch);
     }
 
     /// <inheritdoc />
@@ -73,22 +80,33 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
     {
         var s = (OnnxDecoderState)state;
         int rows = s.Rows;
-        var inputs = new List<NamedOnnxValue>
+        using var ids = OrtValue.CreateTensorValueFromMemory(previousTokens.Data.Select(i => (long)i).ToArray(), [rows, 1]);
+        var names = new List<string>(_stepInputs.Length);
+        var values = new List<OrtValue>(_stepInputs.Length);
+        foreach (var name in _stepInputs)
         {
-            NamedOnnxValue.CreateFromTensor("prev_ids", new DenseTensor<long>(previousTokens.Data.Select(i => (long)i).ToArray(), [rows, 1])),
-            NamedOnnxValue.CreateFromTensor("src_mask", s.SourceMask),
-        };
-        inputs.AddRange(s.Past.Select(p => NamedOnnxValue.CreateFromTensor(p.Key, p.Value)));
-        inputs.AddRange(s.Cross.Select(p => NamedOnnxValue.CreateFromTensor(p.Key, p.Value)));
-        using var outputs = _step.Run(inputs);
-        Tensor logits = null!;
-        var present = new Dictionary<string, DenseTensor<float>>();
-        foreach (var output in outputs)
-        {
-            if (output.Name == "logits") logits = Tensor.FromArray(output.AsTensor<float>().ToArray(), rows, _config.TargetVocab);
-            else present[output.Name.Replace("present_", "past_", StringComparison.Ordinal)] = Copy(output.AsTensor<float>());
+            names.Add(name);
+            values.Add(name switch
+            {
+                "prev_ids" => ids,
+                "src_mask" => s.SourceMask,
+                _ when name.StartsWith("past_", StringComparison.Ordinal) => s.Past[name],
+                _ => s.Cross[name],
+            });
         }
-        s.Past = present;
+        var outputs = _step.Run(_runOptions, names, values, _step.OutputNames);
+        Tensor logits = null!;
+        var present = new Dictionary<string, OrtValue>();
+        foreach (var (name, value) in _step.OutputNames.Zip(outputs))
+        {
+            if (name == "logits")
+            {
+                logits = Tensor.FromArray(value.GetTensorDataAsSpan<float>(), rows, _config.TargetVocab);
+                value.Dispose();
+            }
+            else present[name.Replace("present_", "past_", StringComparison.Ordinal)] = value;
+        }
+        s.ReplacePast(present);
         return logits;
     }
 
@@ -96,7 +114,7 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
     public Tensor Forward(IntTensor source, IntTensor target)
     {
         int batch = target.Shape[0], length = target.Shape[1], vocab = _config.TargetVocab;
-        var state = Start(source);
+        using var state = (OnnxDecoderState)Start(source);
         var logits = new float[batch * length * vocab];
         for (int t = 0; t < length; t++)
         {
@@ -115,6 +133,7 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
     {
         _encoder.Dispose();
         _step.Dispose();
+        _runOptions.Dispose();
     }
 
     private static InferenceSession Open(string path, SessionOptions? options)
@@ -129,6 +148,4 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
             throw new InvalidDataException($"{path}: ONNX Runtime cannot load it: {e.Message.Split('\n')[0]}", e);
         }
     }
-
-    private static DenseTensor<float> Copy(Microsoft.ML.OnnxRuntime.Tensors.Tensor<float> tensor) => new(tensor.ToArray(), tensor.Dimensions);
 }

@@ -75,6 +75,14 @@ public sealed class OnnxSeq2SeqModelTests
         Assert.Throws<DirectoryNotFoundException>(() => OnnxSeq2SeqModel.Load(Path.Combine(folder.Path, "absent")));
     }
 
+    [Fact]
+    public void Cache_values_a_search_leaves_undisposed_are_freed_by_their_finalizer()
+    {
+        // The searches do not dispose decoder states; OnnxDecoderState relies on OrtValue's own finalizer for its last values.
+        var finalizer = typeof(Microsoft.ML.OnnxRuntime.OrtValue).GetMethod("Finalize", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+        Assert.Equal(typeof(Microsoft.ML.OnnxRuntime.OrtValue), finalizer?.DeclaringType);
+    }
+
     private static TranslationModel TinyModel()
     {
         var tokenizer = WordTokenizer.Build([string.Join(' ', Words)]);
