@@ -5,6 +5,8 @@ using Sharpformer.Autograd;
 using Sharpformer.Benchmarks;
 using Sharpformer.Decoding;
 using Sharpformer.Kernels;
+using Sharpformer.Models.Transformer;
+using Sharpformer.Onnx;
 using Sharpformer.Training;
 using Spectre.Console;
 
@@ -27,9 +29,16 @@ internal static class BenchDecodeCommand
         var threads = ModelOptions.Threads();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var profile = ProfileOption.Create();
-        var command = new Command("decode", "Measure decoding speed with and without the key/value cache.") { preset, batch, beam, tokens, threads, json, profile };
+        var onnxRuntime = new Option<bool>("--onnxruntime")
+        {
+            Description = "Side by side with ONNX Runtime on the exported graphs of the same model (same input and search), on 1 thread and on every core (or --threads).",
+        };
+        var command = new Command("decode", "Measure decoding speed with and without the key/value cache.") { preset, batch, beam, tokens, threads, json, profile, onnxRuntime };
         command.SetAction(r => CommandErrors.Run(() =>
         {
+            if (r.GetValue(onnxRuntime))
+                return SideBySide(TrainingBenchmarkPreset.Get(r.GetValue(preset)!).Model, r.GetValue(batch), r.GetValue(beam), r.GetValue(tokens),
+                    r.GetValue(threads) is int n ? [n] : [.. new[] { 1, Environment.ProcessorCount }.Distinct()], r.GetValue(json));
             if (r.GetValue(threads) is int count) KernelThreads.SetCount(count);
             const int repeats = 3;
             using var profiler = r.GetValue(profile) ? OpProfiler.Start() : null;
@@ -51,5 +60,22 @@ internal static class BenchDecodeCommand
             return 0;
         }));
         return command;
+    }
+
+    private static int SideBySide(TransformerConfig config, int batch, int beam, int tokens, int[] threadCounts, bool json)
+    {
+        var results = threadCounts.Select(t => OnnxRuntimeDecodingBenchmark.Measure(config, batch, beam, t, newTokens: tokens)).ToList();
+        if (json)
+        {
+            Console.WriteLine(BenchJson.Serialize(results));
+            return 0;
+        }
+        var c = CultureInfo.InvariantCulture;
+        var table = new Table().AddColumns("batch", "beam", "threads", "Sharpformer tok/s", "ONNX Runtime tok/s", "ours / ORT");
+        foreach (var r in results)
+            table.AddRow(r.Batch.ToString(c), r.Beam.ToString(c), r.Threads.ToString(c), r.OursTokensPerSecond.ToString("F0", c),
+                r.OnnxRuntimeTokensPerSecond.ToString("F0", c), r.Ratio.ToString("F2", c));
+        AnsiConsole.Write(table);
+        return 0;
     }
 }

@@ -43,23 +43,34 @@ public static class OnnxExporter
             throw new ArgumentOutOfRangeException(nameof(opset), $"ONNX export: opset {opset} is too old; {DefaultOpset} or newer is needed (LayerNormalization).");
         var network = model.Network as Seq2SeqTransformer
             ?? throw new NotSupportedException($"ONNX export: model kind '{model.Config.Kind}' ({model.Network.GetType().Name}) cannot be exported yet; the encoder-decoder Transformer can.");
-        var graphs = new[] { (EncoderFile, Seq2SeqTransformerGraphs.Encoder(network)), (DecoderStepFile, Seq2SeqTransformerGraphs.DecoderStep(network)) };
-        foreach (var (file, graph) in graphs)
-            if (graph.InitializerBytes > ProtobufLimit)
-                throw new NotSupportedException($"ONNX export: {file} would hold {graph.InitializerBytes:N0} bytes of weights, over protobuf's 2 GB limit (external data is not supported).");
-        string version = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
-        var models = graphs.Select(g => (File: g.Item1, Model: g.Item2.ToModel(opset, version, $"Sharpformer {network.GetType().Name}: {g.Item2.Name}"))).ToList();
-
+        var models = Graphs(network, opset);
         WriteFolder(outputDirectory, folder =>
         {
-            foreach (var (file, onnx) in models)
-                AtomicFile.Write(Path.Combine(folder, file), stream => onnx.WriteTo(stream));
+            WriteGraphs(models, folder);
             AtomicFile.WriteAllText(Path.Combine(folder, ModelCheckpoint.ConfigFile), model.Config.ToJson());
             model.SourceTokenizer.Save(Path.Combine(folder, TranslationModel.SourceTokenizerFile));
             model.TargetTokenizer.Save(Path.Combine(folder, TranslationModel.TargetTokenizerFile));
             AtomicFile.WriteAllText(Path.Combine(folder, DescriptionFile), Describe(network.Config, opset, models));
             foreach (var file in companionFiles ?? []) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         });
+    }
+
+    /// <summary>The encoder and decoder-step model files of <paramref name="network"/>; refuses weights over protobuf's 2 GB limit.</summary>
+    internal static IReadOnlyList<(string File, ModelProto Model)> Graphs(Seq2SeqTransformer network, int opset = DefaultOpset)
+    {
+        var graphs = new[] { (EncoderFile, Seq2SeqTransformerGraphs.Encoder(network)), (DecoderStepFile, Seq2SeqTransformerGraphs.DecoderStep(network)) };
+        foreach (var (file, graph) in graphs)
+            if (graph.InitializerBytes > ProtobufLimit)
+                throw new NotSupportedException($"ONNX export: {file} would hold {graph.InitializerBytes:N0} bytes of weights, over protobuf's 2 GB limit (external data is not supported).");
+        string version = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
+        return [.. graphs.Select(g => (g.Item1, g.Item2.ToModel(opset, version, $"Sharpformer {network.GetType().Name}: {g.Item2.Name}")))];
+    }
+
+    /// <summary>Writes each model file into <paramref name="folder"/>, atomically.</summary>
+    internal static void WriteGraphs(IReadOnlyList<(string File, ModelProto Model)> models, string folder)
+    {
+        foreach (var (file, onnx) in models)
+            AtomicFile.Write(Path.Combine(folder, file), stream => onnx.WriteTo(stream));
     }
 
     /// <summary>Fills a hidden sibling folder, then swaps it in for <paramref name="outputDirectory"/>, so no half-written export is ever visible.</summary>

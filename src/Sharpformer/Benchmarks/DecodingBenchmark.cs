@@ -2,6 +2,7 @@ using Sharpformer.Autograd;
 using Sharpformer.Data;
 using Sharpformer.Decoding;
 using Sharpformer.Kernels;
+using Sharpformer.Models;
 using Sharpformer.Models.Transformer;
 using Sharpformer.Tensors;
 
@@ -33,17 +34,9 @@ public static class DecodingBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(beam, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(newTokens, 1);
-        var model = new Seq2SeqTransformer(config with { Dropout = 0f }, new Rng(1));
-        model.Eval();
-        var rng = new Rng(2);
-        var ids = Enumerable.Range(0, batch * sourceLength).Select(_ => SpecialTokens.Count + rng.NextInt(config.SourceVocab - SpecialTokens.Count)).ToArray();
-        var source = new IntTensor(ids, batch, sourceLength);
-        var options = new SearchOptions { BeamSize = beam, MinLength = newTokens, MaxLength = newTokens };
-        void Cached()
-        {
-            if (beam == 1) GreedySearch.Decode(model, source, options);
-            else BeamSearch.Decode(model, source, options);
-        }
+        var (model, source) = Workload(config, batch, sourceLength);
+        var options = Search(beam, newTokens);
+        void Cached() => Decode(model, source, options);
         double uncached = WallClock.MedianMilliseconds(() => UncachedGreedy(model, source, options), warmup: 1, repeats);
         double cached = WallClock.MedianMilliseconds(Cached, warmup: 1, repeats);
         if (profiler is not null)
@@ -54,6 +47,30 @@ public static class DecodingBenchmark
         double tokens = (double)batch * newTokens;
         return new DecodingBenchmarkResult(batch, beam, sourceLength, newTokens, KernelThreads.Count,
             cached, tokens / (cached / 1000), uncached, tokens / (uncached / 1000));
+    }
+
+    /// <summary>
+    /// The benchmark's model and input: a <see cref="Seq2SeqTransformer"/> of <paramref name="config"/> (no dropout)
+    /// initialised from seed 1, and <paramref name="batch"/> sentences of <paramref name="sourceLength"/> random ids from
+    /// seed 2, so another runtime (ONNX Runtime on the exported graphs) can be timed on exactly the same work.
+    /// </summary>
+    public static (Seq2SeqTransformer Model, IntTensor Source) Workload(TransformerConfig config, int batch, int sourceLength)
+    {
+        var model = new Seq2SeqTransformer(config with { Dropout = 0f }, new Rng(1));
+        model.Eval();
+        var rng = new Rng(2);
+        var ids = Enumerable.Range(0, batch * sourceLength).Select(_ => SpecialTokens.Count + rng.NextInt(config.SourceVocab - SpecialTokens.Count)).ToArray();
+        return (model, new IntTensor(ids, batch, sourceLength));
+    }
+
+    /// <summary>Search options that decode exactly <paramref name="newTokens"/> tokens per sentence (&lt;eos&gt; banned until then).</summary>
+    public static SearchOptions Search(int beam, int newTokens) => new() { BeamSize = beam, MinLength = newTokens, MaxLength = newTokens };
+
+    /// <summary>Cached greedy (beam 1) or beam search of <paramref name="source"/> by <paramref name="model"/>.</summary>
+    public static void Decode(IIncrementalDecoder model, IntTensor source, SearchOptions options)
+    {
+        if (options.BeamSize == 1) GreedySearch.Decode(model, source, options);
+        else BeamSearch.Decode(model, source, options);
     }
 
     /// <summary>Greedy decoding without caches: every step decodes the whole prefix again and keeps the last position's logits.</summary>

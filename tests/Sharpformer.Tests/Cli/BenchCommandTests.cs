@@ -38,6 +38,21 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_decode_onnxruntime_times_both_runtimes_on_the_same_search_at_each_thread_count()
+    {
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "decode", "--onnxruntime", "--batch", "2", "--beam", "2", "--tokens", "2",
+            "--threads", "1", "--json");
+        Assert.True(code == 0, stderr);
+        using var result = JsonDocument.Parse(stdout);
+        var row = Assert.Single(result.RootElement.EnumerateArray());
+        Assert.Equal((2, 2, 2, 1), (row.GetProperty("batch").GetInt32(), row.GetProperty("beam").GetInt32(), row.GetProperty("new_tokens").GetInt32(),
+            row.GetProperty("threads").GetInt32()));
+        double ours = row.GetProperty("ours_tokens_per_second").GetDouble(), theirs = row.GetProperty("onnx_runtime_tokens_per_second").GetDouble();
+        Assert.True(ours > 0 && theirs > 0);
+        Assert.Equal(ours / theirs, row.GetProperty("ratio").GetDouble(), 6);
+    }
+
+    [Fact]
     public void Bench_recurrent_times_an_lstm_and_a_gru_layer_at_every_length()
     {
         var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "recurrent", "--batch", "2", "--d", "8", "--lengths", "3,5", "--json");

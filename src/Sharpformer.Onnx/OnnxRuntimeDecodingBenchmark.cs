@@ -1,0 +1,52 @@
+using Microsoft.ML.OnnxRuntime;
+using Sharpformer.Benchmarks;
+using Sharpformer.Kernels;
+using Sharpformer.Models.Transformer;
+
+namespace Sharpformer.Onnx;
+
+/// <summary>
+/// What <see cref="OnnxRuntimeDecodingBenchmark"/> measured: new tokens per second of cached decoding by our engine and
+/// by ONNX Runtime on the exported graphs of the same model, same input and same search, on the same thread count.
+/// </summary>
+public sealed record SideBySideDecodingResult(int Batch, int Beam, int NewTokens, int Threads, double OursTokensPerSecond, double OnnxRuntimeTokensPerSecond)
+{
+    /// <summary>Ours ÷ ONNX Runtime: above 1 when we are faster.</summary>
+    public double Ratio => OursTokensPerSecond / OnnxRuntimeTokensPerSecond;
+}
+
+/// <summary>
+/// Decoding side by side with ONNX Runtime, the runtime a .NET user would pick instead: the benchmark model of
+/// <see cref="DecodingBenchmark.Workload"/> is exported to a temporary folder and opened with ONNX Runtime's default
+/// session options (all graph optimisations) and <c>threads</c> intra-op threads; both are driven by the same greedy or
+/// beam search for exactly <c>newTokens</c> tokens, timed back to back (median of a few runs after a warm-up each).
+/// </summary>
+public static class OnnxRuntimeDecodingBenchmark
+{
+    /// <summary>Measures batch <paramref name="batch"/>, beam <paramref name="beam"/> on <paramref name="threads"/> threads for both runtimes.</summary>
+    public static SideBySideDecodingResult Measure(TransformerConfig config, int batch, int beam, int threads, int sourceLength = 32, int newTokens = 32, int repeats = 3)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var (model, source) = DecodingBenchmark.Workload(config, batch, sourceLength);
+        var options = DecodingBenchmark.Search(beam, newTokens);
+        var folder = Path.Combine(Path.GetTempPath(), "sharpformer-bench-onnx-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        int previousThreads = KernelThreads.Count;
+        try
+        {
+            OnnxExporter.WriteGraphs(OnnxExporter.Graphs(model), folder);
+            using var session = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+            using var onnx = new OnnxSeq2SeqModel(folder, model.Config, session);
+            KernelThreads.SetCount(threads);
+            double ours = WallClock.MedianMilliseconds(() => DecodingBenchmark.Decode(model, source, options), warmup: 1, repeats);
+            double theirs = WallClock.MedianMilliseconds(() => DecodingBenchmark.Decode(onnx, source, options), warmup: 1, repeats);
+            double tokens = (double)batch * newTokens;
+            return new SideBySideDecodingResult(batch, beam, newTokens, threads, tokens / (ours / 1000), tokens / (theirs / 1000));
+        }
+        finally
+        {
+            KernelThreads.SetCount(previousThreads);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
