@@ -16,8 +16,10 @@ public sealed class ComplexityExperiment : IExperiment
 {
     private const int Batch = 4, Heads = 4;
 
+    /// <inheritdoc />
     public string Name => "complexity";
 
+    /// <inheritdoc />
     public string Title => "Complexity: measured exponents against Table 1";
 
     /// <summary>Layers timed, with the exponents of n and d that Table 1's costs predict for them.</summary>
@@ -28,6 +30,7 @@ public sealed class ComplexityExperiment : IExperiment
         ("lstm", (d, rng) => SequenceLayer.Lstm(d, rng), "1", "2"),
     ];
 
+    /// <inheritdoc />
     public string Run(ExperimentContext context)
     {
         int fixedD = context.Quick ? 64 : 128, fixedN = context.Quick ? 64 : 512;

@@ -23,10 +23,13 @@ public sealed class DistanceExperiment : IExperiment
     /// <summary>The architectures compared, in report order.</summary>
     public static readonly string[] Architectures = ["rnn", "lstm", "gru", "lstm-bahdanau", "transformer"];
 
+    /// <inheritdoc />
     public string Name => "distance";
 
+    /// <inheritdoc />
     public string Title => "Interaction distance: agreement across k words";
 
+    /// <inheritdoc />
     public string Run(ExperimentContext context)
     {
         bool quick = context.Quick;

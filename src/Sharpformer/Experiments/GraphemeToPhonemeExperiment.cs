@@ -23,10 +23,13 @@ public sealed class GraphemeToPhonemeExperiment : IExperiment
     /// <summary>Beam size of the dev-set scoring.</summary>
     public const int Beam = 4;
 
+    /// <inheritdoc />
     public string Name => "g2p";
 
+    /// <inheritdoc />
     public string Title => "Real data: grapheme-to-phoneme conversion on CMUdict";
 
+    /// <inheritdoc />
     public string Run(ExperimentContext context)
     {
         var task = new GraphemeToPhonemeTask();

@@ -24,13 +24,16 @@ public sealed class ParallelismExperiment : IExperiment
 
     private const int Heads = 4, DFf = 1024;
 
+    /// <inheritdoc />
     public string Name => "parallelism";
 
+    /// <inheritdoc />
     public string Title => "Parallelism: wall time and sequential depth against sequence length";
 
     /// <summary>The columns of parallelism.csv (the PyTorch script writes the first six).</summary>
     public static readonly string[] Columns = ["batch", "d", "length", "arch", "threads", "ms_forward_backward", "critical_path_depth"];
 
+    /// <inheritdoc />
     public string Run(ExperimentContext context)
     {
         int[] lengths = context.Quick ? [16, 64] : [16, 32, 64, 128, 256, 512, 1024];

@@ -16,10 +16,13 @@ public sealed class RescueExperiment : IExperiment
     /// <summary>The architectures compared, in report order.</summary>
     public static readonly string[] Architectures = ["rnn", "gru", "lstm", "lstm-bahdanau", "transformer"];
 
+    /// <inheritdoc />
     public string Name => "rescue";
 
+    /// <inheritdoc />
     public string Title => "The rescue task under one time budget";
 
+    /// <inheritdoc />
     public string Run(ExperimentContext context)
     {
         bool quick = context.Quick;

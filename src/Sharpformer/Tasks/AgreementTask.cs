@@ -38,10 +38,13 @@ public sealed class AgreementTask : ITask
     /// <summary>The distances k (distractor words between subject and query) sources are drawn with.</summary>
     public IReadOnlyList<int> Distances { get; }
 
+    /// <inheritdoc />
     public string Name => "agreement";
 
+    /// <inheritdoc />
     public string Description => "Give the verb (is/are) that agrees with the first word across k distractor words.";
 
+    /// <inheritdoc />
     public TokenizerKind Tokenizer => TokenizerKind.Word;
 
     /// <summary>The verb that agrees with <paramref name="subject"/>.</summary>
@@ -53,6 +56,7 @@ public sealed class AgreementTask : ITask
     /// <summary>Whether <paramref name="word"/> is one of the task's nouns (singular or plural).</summary>
     public static bool IsNoun(string word) => Singular.Contains(word) || Plural.Contains(word);
 
+    /// <inheritdoc />
     public IReadOnlyList<(string Source, string Target)> Generate(TaskSplit split, int count, ulong seed)
     {
         var rng = SplitPartition.RngFor(seed, split);

@@ -40,10 +40,13 @@ public sealed class DigitSequenceTask : ITask
     public static DigitSequenceTask Sort(int minLength = DefaultMinLength, int maxLength = DefaultMaxLength) =>
         new("sort", "Sort a sequence of digits in ascending order.", digits => digits.Order(), minLength, maxLength);
 
+    /// <inheritdoc />
     public string Name { get; }
 
+    /// <inheritdoc />
     public string Description { get; }
 
+    /// <inheritdoc />
     public TokenizerKind Tokenizer => TokenizerKind.Word;
 
     /// <summary>Shortest generated sequence.</summary>
@@ -52,6 +55,7 @@ public sealed class DigitSequenceTask : ITask
     /// <summary>Longest generated sequence.</summary>
     public int MaxLength { get; }
 
+    /// <inheritdoc />
     public IReadOnlyList<(string Source, string Target)> Generate(TaskSplit split, int count, ulong seed)
     {
         var rng = SplitPartition.RngFor(seed, split);

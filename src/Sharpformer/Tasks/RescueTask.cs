@@ -35,16 +35,20 @@ public sealed class RescueTask : ITask
     public static RescueScenario MotivatingExample { get; } =
         new("山区公路", 300, powerCut: true, trapped: 50, needs: RescueNeeds.Generator | RescueNeeds.MedicalTeam);
 
+    /// <inheritdoc />
     public string Name => "rescue";
 
+    /// <inheritdoc />
     public string Description => "Turn Chinese snowstorm distress reports into dispatch instructions under fixed rules.";
 
+    /// <inheritdoc />
     public TokenizerKind Tokenizer => TokenizerKind.Char;
 
     /// <summary>The canonical terse report of a scenario next to its dispatch, e.g. for showing the motivating example.</summary>
     public static (string Report, string Dispatch) Render(RescueScenario scenario) =>
         (RescueReportWriter.Canonical(scenario), RescueDispatcher.Dispatch(scenario));
 
+    /// <inheritdoc />
     public IReadOnlyList<(string Source, string Target)> Generate(TaskSplit split, int count, ulong seed)
     {
         var rng = SplitPartition.RngFor(seed, split);
