@@ -99,14 +99,7 @@ internal static class ModelOptions
     {
         var path = Path.Combine(directory.FullName, "recipe.json");
         if (!File.Exists(path)) return null;
-        try
-        {
-            var name = TrainingRecipe.FromJson(File.ReadAllText(path)).Task;
-            return name is not null && BuiltinTasks.Names.Contains(name, StringComparer.OrdinalIgnoreCase) ? BuiltinTasks.Get(name) : null;
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new UserError($"{path}: not a valid recipe: {e.Message}");
-        }
+        var name = TrainingRecipe.Read(path).Task;
+        return name is not null && BuiltinTasks.Names.Contains(name, StringComparer.OrdinalIgnoreCase) ? BuiltinTasks.Get(name) : null;
     }
 }

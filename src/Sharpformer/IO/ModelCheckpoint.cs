@@ -47,7 +47,7 @@ public static class ModelCheckpoint
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{path}: invalid configuration: {e.Message}", e);
+            throw new InvalidDataException($"{path}: invalid configuration: {ErrorText.OneLine(e.Message)}", e);
         }
     }
 

@@ -39,22 +39,28 @@ public static class ResumableCheckpoint
     public static TrainerState Load(string runDirectory, Module model, Optimizer optimizer)
     {
         var pointerPath = Path.Combine(runDirectory, Pointer);
-        string folder;
+        string? name;
         try
         {
             using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(pointerPath));
-            folder = Path.Combine(runDirectory, doc.RootElement.GetProperty("folder").GetString()!);
+            name = doc.RootElement.GetProperty("folder").GetString();
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{pointerPath}: corrupt checkpoint pointer ({e.Message}).", e);
+            throw new InvalidDataException($"{pointerPath}: corrupt checkpoint pointer ({ErrorText.OneLine(e.Message)}).", e);
         }
+        // The pointer names a sibling folder written by Save, nothing else (no path, no other name).
+        if (name is null || !System.Text.RegularExpressions.Regex.IsMatch(name, @"^last-[0-9]{1,19}$") || !Directory.Exists(Path.Combine(runDirectory, name)))
+            throw new InvalidDataException($"{pointerPath}: corrupt checkpoint pointer (folder '{ErrorText.OneLine(name ?? "null", 80)}' is not a checkpoint of this run).");
+        string folder = Path.Combine(runDirectory, name);
         using (var weights = SafetensorsFile.Open(Path.Combine(folder, "model.safetensors")))
             model.LoadStateDict(weights.Names.ToDictionary(n => n, weights.ReadTensor));
         using (var moments = SafetensorsFile.Open(Path.Combine(folder, "optimizer.safetensors")))
         {
             var state = moments.Names.ToDictionary(n => n, moments.ReadTensor);
-            long steps = long.Parse(moments.Metadata.GetValueOrDefault("step_count", "0"), System.Globalization.CultureInfo.InvariantCulture);
+            if (!long.TryParse(moments.Metadata.GetValueOrDefault("step_count", "0"), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out long steps))
+                throw new InvalidDataException($"{Path.Combine(folder, "optimizer.safetensors")}: step_count metadata is not a step count.");
             optimizer.LoadState(state, steps);
         }
         var statePath = Path.Combine(folder, "trainer_state.json");
@@ -64,7 +70,7 @@ public static class ResumableCheckpoint
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new InvalidDataException($"{statePath}: corrupt trainer state ({e.Message}).", e);
+            throw new InvalidDataException($"{statePath}: corrupt trainer state ({ErrorText.OneLine(e.Message)}).", e);
         }
     }
 }

@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sharpformer.Data;
+using Sharpformer.IO;
 using Sharpformer.Models;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
@@ -134,6 +136,23 @@ public sealed record TrainingRecipe
 
     /// <summary>Serialises to indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>
+    /// Reads a <c>recipe.json</c> written by <see cref="ToJson"/>; a missing file throws <see cref="FileNotFoundException"/>,
+    /// an unreadable one <see cref="InvalidDataException"/> naming the file.
+    /// </summary>
+    public static TrainingRecipe Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Recipe file not found: {path}", path);
+        try
+        {
+            return FromJson(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or DecoderFallbackException)
+        {
+            throw new InvalidDataException($"{path}: not a valid recipe ({ErrorText.OneLine(e.Message)})", e);
+        }
+    }
 
     /// <summary>Parses JSON written by <see cref="ToJson"/>.</summary>
     public static TrainingRecipe FromJson(string json) =>

@@ -33,7 +33,7 @@ public static class TranslationTraining
         Directory.CreateDirectory(outDirectory);
         bool resuming = ResumableCheckpoint.Exists(outDirectory);
         if (resuming && File.Exists(Path.Combine(outDirectory, RecipeFile)))
-            recipe = TrainingRecipe.FromJson(File.ReadAllText(Path.Combine(outDirectory, RecipeFile)));
+            recipe = TrainingRecipe.Read(Path.Combine(outDirectory, RecipeFile));
         var (sourceTokenizer, targetTokenizer) = resuming
             ? (Tokenizers.Load(Path.Combine(outDirectory, TranslationModel.SourceTokenizerFile)),
                Tokenizers.Load(Path.Combine(outDirectory, TranslationModel.TargetTokenizerFile)))
