@@ -17,15 +17,43 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Address to listen on (loopback by default).", DefaultValueFactory = _ => new ServeOptions().Url };
         var maxBatch = ModelOptions.Positive("--max-batch", "Most sentences decoded together.", new ServeOptions().MaxBatch);
         var maxInput = ModelOptions.Positive("--max-input-chars", "Longest input text in characters (longer gets 413).", new ServeOptions().MaxInputChars);
-        var command = new Command("serve", "Serve a model over HTTP: a translation and attention API and an attention explorer page.") { model, urls, maxBatch, maxInput };
+        var defaults = new ServeOptions();
+        var maxTexts = ModelOptions.Positive("--max-batch-texts", "Most texts in one request's \"texts\" array (more gets 413).", defaults.MaxBatchTexts);
+        var requestTimeout = new Option<double>("--request-timeout")
+        {
+            Description = "Seconds a request may wait for the decoder; past it the answer is 503 and it is not decoded.", DefaultValueFactory = _ => defaults.RequestTimeout.TotalSeconds,
+        };
+        var headersTimeout = new Option<double>("--request-headers-timeout")
+        {
+            Description = "Seconds a client may take to send its request headers.", DefaultValueFactory = _ => defaults.RequestHeadersTimeout.TotalSeconds,
+        };
+        var minRate = new Option<double>("--min-request-body-rate")
+        {
+            Description = "Slowest request body accepted, bytes per second after a 5 s grace period (slower clients are cut off).",
+            DefaultValueFactory = _ => defaults.MinBodyBytesPerSecond,
+        };
+        var maxConnections = ModelOptions.Positive("--max-connections", "Most open connections; further ones are refused.", (int)defaults.MaxConnections);
+        var command = new Command("serve", "Serve a model over HTTP: a translation and attention API and an attention explorer page.")
+        {
+            model, urls, maxBatch, maxInput, maxTexts, requestTimeout, headersTimeout, minRate, maxConnections,
+        };
         command.SetAction(r => CommandErrors.Run(() =>
         {
-            var options = new ServeOptions { Url = r.GetValue(urls)!, MaxBatch = r.GetValue(maxBatch), MaxInputChars = r.GetValue(maxInput) }.Validate();
+            var options = new ServeOptions
+            {
+                Url = r.GetValue(urls)!, MaxBatch = r.GetValue(maxBatch), MaxInputChars = r.GetValue(maxInput), MaxBatchTexts = r.GetValue(maxTexts),
+                RequestTimeout = Seconds(r.GetValue(requestTimeout), "--request-timeout"),
+                RequestHeadersTimeout = Seconds(r.GetValue(headersTimeout), "--request-headers-timeout"),
+                MinBodyBytesPerSecond = r.GetValue(minRate), MaxConnections = r.GetValue(maxConnections),
+            }.Validate();
             var loaded = ModelOptions.Load(r.GetValue(model)!);
             return Serve(loaded, options, r.GetValue(model)!.FullName).GetAwaiter().GetResult();
         }));
         return command;
     }
+
+    private static TimeSpan Seconds(double seconds, string option) =>
+        seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2 ? TimeSpan.FromSeconds(seconds) : throw new UserError($"{option} must be a positive number of seconds (got {seconds}).");
 
     private static async Task<int> Serve(Decoding.TranslationModel model, ServeOptions options, string folder)
     {

@@ -10,11 +10,18 @@ namespace Sharpformer.Cli.Serving;
 
 /// <summary>
 /// The routes: <c>GET /</c> the attention explorer page, <c>GET /healthz</c>, <c>GET /api/model</c>,
-/// <c>POST /api/translate</c> and <c>POST /api/attention</c>; any other route is a 404 naming it.
+/// <c>POST /api/translate</c> and <c>POST /api/attention</c>; a known route with another method is a 405 with an
+/// <c>Allow</c> header, any other route a 404 naming it. A request that waits for the decoder longer than
+/// <see cref="ServeOptions.RequestTimeout"/> is answered 503 and dropped from the queue without being decoded.
 /// </summary>
 internal static class ApiEndpoints
 {
     private const string PageResource = "Sharpformer.Cli.Serving.explorer.html";
+
+    private static readonly Dictionary<string, string> Methods = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["/"] = "GET", ["/healthz"] = "GET", ["/api/model"] = "GET", ["/api/translate"] = "POST", ["/api/attention"] = "POST",
+    };
 
     private static readonly Lazy<byte[]> Page = new(() =>
     {
@@ -26,6 +33,8 @@ internal static class ApiEndpoints
     });
 
     /// <summary>Adds the routes to <paramref name="app"/>.</summary>
+    // ASP0016 mistakes the decoding lambdas handed to WithinTimeout (Func<CancellationToken, Task<T>>) for request delegates.
+#pragma warning disable ASP0016
     public static void Map(IEndpointRouteBuilder app, TranslationModel model, BatchingTranslator worker, ServeOptions options)
     {
         var reader = new RequestReader(options);
@@ -44,7 +53,7 @@ internal static class ApiEndpoints
         {
             long start = Stopwatch.GetTimestamp();
             var (texts, search) = await reader.TranslateAsync(context.Request);
-            var result = await worker.TranslateAsync(texts, search, context.RequestAborted);
+            var result = await WithinTimeout(context, options, cancel => worker.TranslateAsync(texts, search, cancel));
             for (int i = 0; i < texts.Count; i++)
                 if (result.Translations[i].Outcome == TranslationOutcome.TooLong)
                     throw TooLong(texts.Count == 1 ? "\"text\"" : $"\"texts\"[{i}]", result.Translations[i].SourceTokens, model);
@@ -59,7 +68,7 @@ internal static class ApiEndpoints
             IReadOnlyList<Reports.AttentionGroup> groups;
             try
             {
-                (translation, groups) = await worker.AttentionAsync(text, search, context.RequestAborted);
+                (translation, groups) = await WithinTimeout(context, options, cancel => worker.AttentionAsync(text, search, cancel));
             }
             catch (InputTooLongException e)
             {
@@ -72,7 +81,36 @@ internal static class ApiEndpoints
             await WriteJsonAsync(context, AttentionPayload.Create(translation, groups, Milliseconds(Stopwatch.GetElapsedTime(start).TotalMilliseconds)));
         });
         app.MapFallback("{**path}", context =>
-            throw new ApiException(StatusCodes.Status404NotFound, $"No route {context.Request.Method} {context.Request.Path}."));
+        {
+            if (Methods.TryGetValue(context.Request.Path.Value ?? "", out var allowed))
+            {
+                context.Response.Headers.Allow = allowed;
+                throw new ApiException(StatusCodes.Status405MethodNotAllowed, $"{context.Request.Path} takes {allowed}, not {context.Request.Method}.");
+            }
+            throw new ApiException(StatusCodes.Status404NotFound, $"No route {context.Request.Method} {context.Request.Path}.");
+        });
+    }
+
+#pragma warning restore ASP0016
+
+    /// <summary>
+    /// Runs a queued decoding with the client's cancellation and the server's request timeout: past the timeout the
+    /// request leaves the queue undecoded and the client gets 503.
+    /// </summary>
+    private static async Task<T> WithinTimeout<T>(HttpContext context, ServeOptions options, Func<CancellationToken, Task<T>> decode)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(options.RequestTimeout);
+        try
+        {
+            return await decode(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable,
+                $"The request waited longer than the request timeout of {options.RequestTimeout.TotalSeconds:0.###} s (--request-timeout) and was not decoded; the server is busy.");
+        }
     }
 
     /// <summary>Writes <paramref name="value"/> as the JSON response with status <paramref name="status"/>.</summary>

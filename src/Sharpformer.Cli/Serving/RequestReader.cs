@@ -19,6 +19,8 @@ internal sealed class RequestReader(ServeOptions options)
         IReadOnlyList<string> texts = body.Text is not null ? [body.Text]
             : body.Texts ?? throw new ApiException(400, "\"text\" or \"texts\" is required.");
         if (texts.Count == 0) throw new ApiException(400, "\"texts\" must not be empty.");
+        if (texts.Count > options.MaxBatchTexts)
+            throw new ApiException(413, $"\"texts\" holds {texts.Count} texts; the limit is {options.MaxBatchTexts} (--max-batch-texts).");
         for (int i = 0; i < texts.Count; i++)
             CheckText(texts[i], body.Text is not null ? "\"text\"" : $"\"texts\"[{i}]");
         return (texts, Search(body.Beam, body.LengthPenalty));

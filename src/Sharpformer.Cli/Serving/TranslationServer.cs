@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,6 +42,9 @@ internal sealed class TranslationServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(options.MinBodyBytesPerSecond, options.MinBodyRateGrace);
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.AddServerHeader = false;
         });
         var app = builder.Build();
@@ -85,6 +89,11 @@ internal sealed class TranslationServer : IAsyncDisposable
         catch (ApiException e)
         {
             await ApiEndpoints.WriteJsonAsync(context, new ErrorResponse(e.Message), e.Status);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // Kestrel's own limits while reading the body: too slow (408), too large (413), malformed (400).
+            await ApiEndpoints.WriteJsonAsync(context, new ErrorResponse(e.Message), e.StatusCode);
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {

@@ -18,6 +18,11 @@ internal sealed class GatedNetwork : Module, ISeq2SeqModel
         _inner = (ISeq2SeqModel)RegisterModule("inner", inner);
     }
 
+    private int _starts;
+
+    /// <summary>How many decodings have started (reached the gate).</summary>
+    public int Starts => Volatile.Read(ref _starts);
+
     /// <summary>Set once a decoding has reached the gate.</summary>
     public ManualResetEventSlim Entered { get; } = new(false);
 
@@ -26,6 +31,7 @@ internal sealed class GatedNetwork : Module, ISeq2SeqModel
 
     public IDecoderState Start(IntTensor source)
     {
+        Interlocked.Increment(ref _starts);
         Entered.Set();
         _gate.Wait();
         return _inner.Start(source);

@@ -137,7 +137,7 @@ public sealed class TranslationServerTests(ServedModel served) : IClassFixture<S
     [Theory]
     [InlineData("GET", "/no/such/route")]
     [InlineData("GET", "/favicon.ico")]
-    [InlineData("GET", "/api/translate")]
+    [InlineData("POST", "/api/nothing")]
     public async Task An_unknown_route_is_404_json(string method, string path)
     {
         using var response = await served.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
