@@ -39,4 +39,17 @@ public sealed class ServeCommandTests
         Assert.Equal(2, code);
         Assert.Contains("--max-batch must be at least 1", stderr);
     }
+
+    [Theory]
+    [InlineData("--request-timeout", "0", "--request-timeout must be a positive number of seconds")]
+    [InlineData("--request-headers-timeout", "-1", "--request-headers-timeout must be a positive number of seconds")]
+    [InlineData("--min-request-body-rate", "0", "--min-request-body-rate must be positive")]
+    public void A_limit_that_is_not_positive_exits_1_naming_the_option(string option, string value, string message)
+    {
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "serve", "--model", "/no/such/model", option, value);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(message, stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
 }
