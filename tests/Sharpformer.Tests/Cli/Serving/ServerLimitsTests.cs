@@ -112,4 +112,79 @@ public sealed class ServerLimitsTests
         Assert.True(cutOff, "the server kept reading a body sent one byte a second");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"cut off only after {clock.Elapsed.TotalSeconds:F0} s");
     }
+
+    [Fact]
+    public async Task A_client_that_never_finishes_its_headers_is_disconnected_after_the_headers_timeout()
+    {
+        await using var server = await TranslationServer.StartAsync(ServedModel.CreateModel(),
+            new ServeOptions { Url = "http://127.0.0.1:0", RequestHeadersTimeout = TimeSpan.FromSeconds(1) });
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(server.Url.Host, server.Url.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /healthz HTTP/1.1\r\nHost: {server.Url.Authority}\r\n")); // no blank line: headers never end
+        var clock = Stopwatch.StartNew();
+        var answer = await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(20));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"still connected after {clock.Elapsed.TotalSeconds:F0} s");
+        Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
+    }
+
+    [Fact]
+    public async Task Connections_over_max_connections_are_refused_while_the_others_are_served()
+    {
+        await using var server = await TranslationServer.StartAsync(ServedModel.CreateModel(), new ServeOptions { Url = "http://127.0.0.1:0", MaxConnections = 2 });
+        var request = Encoding.ASCII.GetBytes($"GET /healthz HTTP/1.1\r\nHost: {server.Url.Authority}\r\n\r\n");
+        var open = new List<TcpClient>();
+        try
+        {
+            for (int i = 0; i < 2; i++) // two kept-alive connections, each answered
+            {
+                var client = new TcpClient();
+                open.Add(client);
+                await client.ConnectAsync(server.Url.Host, server.Url.Port);
+                await client.GetStream().WriteAsync(request);
+                var buffer = new byte[4096];
+                int read = await client.GetStream().ReadAsync(buffer);
+                Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(buffer, 0, read));
+            }
+            using var third = new TcpClient();
+            await third.ConnectAsync(server.Url.Host, server.Url.Port);
+            string answer;
+            try
+            {
+                await third.GetStream().WriteAsync(request);
+                answer = await ReadUntilClosedAsync(third.GetStream(), TimeSpan.FromSeconds(20));
+            }
+            catch (IOException)
+            {
+                answer = ""; // reset by the server
+            }
+            Assert.DoesNotContain("200 OK", answer);
+        }
+        finally
+        {
+            foreach (var client in open) client.Dispose();
+        }
+    }
+
+    // Everything the server sends until it closes the connection (or the time limit, which fails the caller's checks).
+    private static async Task<string> ReadUntilClosedAsync(NetworkStream stream, TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0) received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        catch (IOException)
+        {
+            // a reset counts as closed
+        }
+        catch (OperationCanceledException)
+        {
+            received.Append(" [still open]");
+        }
+        return received.ToString();
+    }
 }
