@@ -33,7 +33,8 @@ internal static class BenchDecodeCommand
         {
             Description = "Side by side with ONNX Runtime on the exported graphs of the same model (same input and search), on 1 thread and on every core (or --threads).",
         };
-        var command = new Command("decode", "Measure decoding speed with and without the key/value cache.") { preset, batch, beam, tokens, threads, json, profile, onnxRuntime };
+        var computeType = ModelOptions.ComputeTypeOption();
+        var command = new Command("decode", "Measure decoding speed with and without the key/value cache.") { preset, batch, beam, tokens, threads, json, profile, onnxRuntime, computeType };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             if (r.GetValue(onnxRuntime))
@@ -43,7 +44,7 @@ internal static class BenchDecodeCommand
             const int repeats = 3;
             using var profiler = r.GetValue(profile) ? OpProfiler.Start() : null;
             var result = DecodingBenchmark.Measure(TrainingBenchmarkPreset.Get(r.GetValue(preset)!).Model, r.GetValue(batch), r.GetValue(beam),
-                newTokens: r.GetValue(tokens), repeats: repeats, profiler: profiler);
+                newTokens: r.GetValue(tokens), repeats: repeats, profiler: profiler, computeType: r.GetValue(computeType));
             if (r.GetValue(json))
             {
                 Console.WriteLine(BenchJson.Serialize(result));

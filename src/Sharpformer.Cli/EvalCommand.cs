@@ -17,16 +17,17 @@ internal static class EvalCommand
     {
         var model = ModelOptions.Models();
         var runtime = ModelOptions.Runtime();
+        var computeType = ModelOptions.ComputeTypeOption();
         var test = new Option<FileInfo>("--test") { Description = "Test corpus (TSV source<TAB>target, or JSONL).", Required = true };
         var beam = ModelOptions.Beam();
         var alpha = ModelOptions.Alpha();
         var json = new Option<bool>("--json") { Description = "Print the scores as JSON." };
         var skipBad = new Option<bool>("--skip-bad-lines") { Description = "Skip malformed lines with a warning." };
         var errors = new Option<int>("--errors") { Description = "Also list this many wrong outputs (a seeded random sample) with their references." };
-        var command = new Command("eval", "Evaluate a model (or an ensemble of several) on a test set.") { model, test, beam, alpha, json, skipBad, errors, runtime };
+        var command = new Command("eval", "Evaluate a model (or an ensemble of several) on a test set.") { model, test, beam, alpha, json, skipBad, errors, runtime, computeType };
         command.SetAction(r => CommandErrors.Run(() =>
         {
-            var loaded = ModelOptions.LoadEnsemble(r.GetValue(model)!, r.GetValue(runtime));
+            var loaded = ModelOptions.LoadEnsemble(r.GetValue(model)!, r.GetValue(runtime), r.GetValue(computeType));
             var corpus = CorpusSource.FromFile(r.GetValue(test)!.FullName, r.GetValue(skipBad));
             var pairs = corpus.ToList();
             CorpusSource.ReportSkipped(corpus);

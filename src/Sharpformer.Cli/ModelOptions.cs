@@ -27,6 +27,13 @@ internal static class ModelOptions
         DefaultValueFactory = _ => ModelRuntime.Sharpformer,
     };
 
+    /// <summary>--compute-type float32|int8: the number type of the linear layers at inference.</summary>
+    public static Option<NN.ComputeType> ComputeTypeOption() => new("--compute-type")
+    {
+        Description = "float32, or int8 (linear weights in int8 with per-row scales, activations quantized per row; LayerNorm, softmax and embeddings stay float32).",
+        DefaultValueFactory = _ => NN.ComputeType.Float32,
+    };
+
     /// <summary>--beam N (default 4).</summary>
     public static Option<int> Beam()
     {
@@ -81,9 +88,13 @@ internal static class ModelOptions
     }
 
     /// <summary>Loads one model folder, or several as one ensemble; members with other vocabularies than the first are a one-line error.</summary>
-    public static TranslationModel LoadEnsemble(IReadOnlyList<DirectoryInfo> directories, ModelRuntime runtime = ModelRuntime.Sharpformer)
+    public static TranslationModel LoadEnsemble(IReadOnlyList<DirectoryInfo> directories, ModelRuntime runtime = ModelRuntime.Sharpformer,
+        NN.ComputeType computeType = NN.ComputeType.Float32)
     {
+        if (runtime == ModelRuntime.OnnxRuntime && computeType != NN.ComputeType.Float32)
+            throw new UserError("--compute-type applies to Sharpformer's own engine; an ONNX export runs in float32.");
         var models = directories.Select(d => runtime == ModelRuntime.OnnxRuntime ? LoadOnnx(d) : Load(d)).ToList();
+        if (runtime == ModelRuntime.Sharpformer) foreach (var m in models) NN.ComputeTypeExtensions.ApplyTo(computeType, m.Module);
         try
         {
             return TranslationModel.Ensemble(models, [.. directories.Select(d => d.FullName)]);

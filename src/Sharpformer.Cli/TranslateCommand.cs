@@ -17,6 +17,7 @@ internal static class TranslateCommand
     {
         var model = ModelOptions.Models();
         var runtime = ModelOptions.Runtime();
+        var computeType = ModelOptions.ComputeTypeOption();
         var beam = ModelOptions.Beam();
         var alpha = ModelOptions.Alpha();
         var input = new Option<FileInfo?>("--input") { Description = "Input file, one sentence per line (default: stdin)." };
@@ -24,11 +25,11 @@ internal static class TranslateCommand
         var tsv = new Option<bool>("--tsv") { Description = "Print input<TAB>output (the default for word-per-line models such as g2p)." };
         var nbest = new Option<int?>("--nbest") { Description = "Print the N best hypotheses of each line as index<TAB>output<TAB>score (the beam is widened to N if needed)." };
         nbest.Validators.Add(v => { if (v.GetValueOrDefault<int?>() is < 1) v.AddError("--nbest must be at least 1."); });
-        var command = new Command("translate", "Translate text with a trained model (or an ensemble of several).") { model, beam, alpha, input, truncate, tsv, nbest, runtime };
+        var command = new Command("translate", "Translate text with a trained model (or an ensemble of several).") { model, beam, alpha, input, truncate, tsv, nbest, runtime, computeType };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             var directories = r.GetValue(model)!;
-            var loaded = ModelOptions.LoadEnsemble(directories, r.GetValue(runtime));
+            var loaded = ModelOptions.LoadEnsemble(directories, r.GetValue(runtime), r.GetValue(computeType));
             bool wordPerLine = ModelOptions.TrainedTask(directories[0])?.WordPerLine ?? false;
             int? best = r.GetValue(nbest);
             var file = r.GetValue(input);

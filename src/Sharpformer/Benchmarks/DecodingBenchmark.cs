@@ -4,6 +4,7 @@ using Sharpformer.Decoding;
 using Sharpformer.Kernels;
 using Sharpformer.Models;
 using Sharpformer.Models.Transformer;
+using Sharpformer.NN;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Benchmarks;
@@ -29,12 +30,13 @@ public static class DecodingBenchmark
     /// a <paramref name="profiler"/> started on this thread ends up holding <paramref name="repeats"/> more cached decodes, and only those.
     /// </summary>
     public static DecodingBenchmarkResult Measure(TransformerConfig config, int batch, int beam = 1, int sourceLength = 32, int newTokens = 32, int repeats = 3,
-        OpProfiler? profiler = null)
+        OpProfiler? profiler = null, ComputeType computeType = ComputeType.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(beam, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(newTokens, 1);
         var (model, source) = Workload(config, batch, sourceLength);
+        computeType.ApplyTo(model);
         var options = Search(beam, newTokens);
         void Cached() => Decode(model, source, options);
         double uncached = WallClock.MedianMilliseconds(() => UncachedGreedy(model, source, options), warmup: 1, repeats);

@@ -1,3 +1,4 @@
+using Sharpformer.Kernels;
 using Sharpformer.Autograd;
 using Sharpformer.Tensors;
 
@@ -39,11 +40,21 @@ public sealed class Linear : Module
     /// <summary>The [out] bias, or null.</summary>
     public Tensor? Bias { get; }
 
+    /// <summary>The int8 copy of the weight that <see cref="Forward"/> uses once <see cref="QuantizeToInt8"/> has run, or null.</summary>
+    public Int8Matrix? Int8Weight { get; private set; }
+
+    /// <summary>
+    /// Switches the layer to int8 inference: the weight is quantized with one symmetric scale per output row and
+    /// <see cref="Forward"/> runs <see cref="Ops.LinearInt8"/> from then on (no gradient). The float weight is kept, so
+    /// the layer still saves and exports unchanged.
+    /// </summary>
+    public void QuantizeToInt8() => Int8Weight = Int8Matrix.Quantize(Weight.Data, OutFeatures, InFeatures);
+
     /// <summary>Applies the layer to the last dimension of <paramref name="x"/>.</summary>
     public Tensor Forward(Tensor x)
     {
         if (x.Size(-1) != InFeatures)
             throw new ArgumentException($"Linear({InFeatures}→{OutFeatures}): input shape {Shape.Format(x.Shape)} does not end in {InFeatures}.", nameof(x));
-        return x.Linear(Weight, Bias);
+        return Int8Weight is null ? x.Linear(Weight, Bias) : x.LinearInt8(Int8Weight, Bias);
     }
 }

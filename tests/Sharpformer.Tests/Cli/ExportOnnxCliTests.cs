@@ -27,6 +27,12 @@ public sealed class ExportOnnxCliTests
         var (rcode0, theirs, rerr0) = SharpformerProcess.Run(lines, "translate", "--model", onnx, "--runtime", "onnxruntime", "--nbest", "2");
         Assert.True(rcode0 == 0, rerr0);
         Assert.Equal(Outputs(ours), Outputs(theirs)); // same hypotheses; scores compared in Sharpformer.Onnx.Tests
+        var (icode, int8, ierr) = SharpformerProcess.Run(lines, "translate", "--model", run, "--compute-type", "int8");
+        Assert.True(icode == 0, ierr);
+        Assert.Equal(3, int8.TrimEnd('\n').Split('\n').Length);
+        var (ncode, _, nerr) = SharpformerProcess.Run(lines, "translate", "--model", onnx, "--runtime", "onnxruntime", "--compute-type", "int8");
+        Assert.Equal(1, ncode);
+        Assert.Contains("--compute-type applies to Sharpformer's own engine", nerr);
         var (wcode, _, werr) = SharpformerProcess.Run(lines, "translate", "--model", run, "--runtime", "onnxruntime");
         Assert.Equal(1, wcode);
         Assert.Contains("model.onnx.json", werr);

@@ -24,26 +24,32 @@ public static unsafe class Int8Gemv
         ArgumentNullException.ThrowIfNull(w);
         if (x.Length != w.Columns || y.Length != w.Rows)
             throw new ArgumentException($"Int8Gemv: W is [{w.Rows}, {w.Columns}], x has {x.Length} values and y {y.Length}.");
-        int k = w.Columns;
-        var shifted = k <= 4096 ? stackalloc byte[k] : new byte[k];
+        var shifted = w.Columns <= 4096 ? stackalloc byte[w.Columns] : new byte[w.Columns];
         vectorScale = QuantizeShifted(x, shifted);
-        fixed (sbyte* pw = w.Values)
-        fixed (byte* pu = shifted)
-            for (int r = 0; r < w.Rows; r++)
-            {
-                int dot = IsAccelerated ? DotVnni(pu, pw + ((long)r * k), k) : DotScalar(pu, pw + ((long)r * k), k);
-                y[r] = vectorScale * w.Scales[r] * (dot - (128 * w.RowSums[r]));
-            }
+        Rows(w, shifted, vectorScale, 0, w.Rows, y);
     }
 
-    /// <summary>u = round(x / s_x) + 128 with s_x = max|x| / 127; returns s_x (0 for a zero vector).</summary>
-    private static float QuantizeShifted(ReadOnlySpan<float> x, Span<byte> u)
+    /// <summary>u = round(x / s_x) + 128 with s_x = max|x| / 127, the shifted int8 form of a vector; returns s_x (0 for a zero vector).</summary>
+    public static float QuantizeShifted(ReadOnlySpan<float> x, Span<byte> u)
     {
         float max = 0f;
         foreach (float v in x) max = MathF.Max(max, MathF.Abs(v));
         float inverse = max == 0f ? 0f : 127f / max;
         for (int i = 0; i < x.Length; i++) u[i] = (byte)((int)MathF.Round(x[i] * inverse, MidpointRounding.ToEven) + 128);
         return max / 127f;
+    }
+
+    /// <summary>y[r] for rows [<paramref name="start"/>, <paramref name="end"/>) of W from a vector already in shifted form (<see cref="QuantizeShifted"/>).</summary>
+    public static void Rows(Int8Matrix w, ReadOnlySpan<byte> shifted, float vectorScale, int start, int end, Span<float> y)
+    {
+        int k = w.Columns;
+        fixed (sbyte* pw = w.Values)
+        fixed (byte* pu = shifted)
+            for (int r = start; r < end; r++)
+            {
+                int dot = IsAccelerated ? DotVnni(pu, pw + ((long)r * k), k) : DotScalar(pu, pw + ((long)r * k), k);
+                y[r] = vectorScale * w.Scales[r] * (dot - (128 * w.RowSums[r]));
+            }
     }
 
     private static int DotVnni(byte* u, sbyte* q, int k)

@@ -1,0 +1,36 @@
+using Sharpformer.Kernels;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// y = x Wᵀ + b with int8 weights (<see cref="Int8Matrix"/>, per-row scales) for inference: each row of x is
+    /// quantized on the fly (per row, symmetric) and multiplied in int32 by <see cref="Int8Gemv"/>, so a token streams a
+    /// quarter of the float weight's bytes. There is no gradient: inside a recording scope an input that requires one is
+    /// refused.
+    /// </summary>
+    public static Tensor LinearInt8(this Tensor x, Int8Matrix weight, Tensor? bias = null)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        int outFeatures = weight.Rows, inFeatures = weight.Columns;
+        if (x.Rank == 0 || x.Dims[^1] != inFeatures)
+            throw new ArgumentException($"LinearInt8: input shape {Shape.Format(x.Shape)} does not end in {inFeatures} (weight [{outFeatures}, {inFeatures}]).", nameof(x));
+        if (bias is not null && (bias.Rank != 1 || bias.Dims[0] != outFeatures))
+            throw new ArgumentException($"LinearInt8: bias has shape {Shape.Format(bias.Shape)}, expected [{outFeatures}].", nameof(bias));
+        if (GradMode.IsEnabled && x.RequiresGrad)
+            throw new InvalidOperationException("LinearInt8: int8 weights are for inference; call it under GradMode.NoGrad() or on inputs that need no gradient.");
+        int rows = x.Length / Math.Max(inFeatures, 1);
+        var y = Tensor.Empty([.. x.Dims[..^1], outFeatures]);
+        var shifted = new byte[inFeatures];
+        for (int r = 0; r < rows; r++)
+        {
+            float scale = Int8Gemv.QuantizeShifted(x.Data.Slice(r * inFeatures, inFeatures), shifted);
+            var row = y.Data.Slice(r * outFeatures, outFeatures);
+            Int8Gemv.Rows(weight, shifted, scale, 0, outFeatures, row);
+            if (bias is not null) TensorPrimitives.Add(row, bias.Data, row);
+        }
+        return Tape.Record(y, "LinearInt8", [x], _ => throw new InvalidOperationException("LinearInt8 has no gradient."));
+    }
+}

@@ -1,0 +1,57 @@
+using Sharpformer.Autograd;
+using Sharpformer.Models.Transformer;
+using Sharpformer.NN;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.Tests.NN;
+
+/// <summary>Int8 inference of linear layers: close to float32, no gradient, applied to every linear layer of a model.</summary>
+public sealed class ComputeTypeTests
+{
+    [Fact]
+    public void An_int8_linear_layer_stays_within_the_quantization_error_of_the_float_one()
+    {
+        var rng = new Rng(4);
+        var layer = new Linear(96, 40, rng);
+        var x = Tensor.Randn(rng, 3, 5, 96);
+        using var noGrad = GradMode.NoGrad();
+        var expected = layer.Forward(x).ToArray();
+        layer.QuantizeToInt8();
+        Assert.NotNull(layer.Int8Weight);
+        var actual = layer.Forward(x);
+        Assert.Equal([3, 5, 40], actual.Shape.ToArray());
+        float scale = expected.Max(MathF.Abs);
+        var got = actual.ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.True(MathF.Abs(expected[i] - got[i]) <= 0.02f * scale, $"[{i}]: {expected[i]} vs {got[i]}");
+    }
+
+    [Fact]
+    public void Int8_weights_refuse_an_input_that_needs_a_gradient()
+    {
+        var rng = new Rng(5);
+        var layer = new Linear(8, 4, rng);
+        layer.QuantizeToInt8();
+        var x = Tensor.Randn(rng, 2, 8);
+        x.RequiresGrad = true;
+        var error = Assert.Throws<InvalidOperationException>(() => layer.Forward(x));
+        Assert.Contains("inference", error.Message);
+    }
+
+    [Fact]
+    public void Int8_converts_every_linear_layer_and_decoding_logits_stay_close_to_float32()
+    {
+        var config = new TransformerConfig { DModel = 32, Heads = 4, EncoderLayers = 2, DecoderLayers = 2, DFf = 64, SourceVocab = 20, TargetVocab = 20, MaxLength = 16, Dropout = 0f };
+        var model = new Seq2SeqTransformer(config, new Rng(6));
+        model.Eval();
+        var source = new IntTensor([5, 6, 7, 8, 2, 9, 10, 2, 0, 0], 2, 5);
+        using var noGrad = GradMode.NoGrad();
+        var expected = model.Step(model.Start(source), new IntTensor([1, 1])).ToArray();
+        ComputeType.Float32.ApplyTo(model);
+        Assert.All(model.Modules().OfType<Linear>(), l => Assert.Null(l.Int8Weight));
+        ComputeType.Int8.ApplyTo(model);
+        Assert.All(model.Modules().OfType<Linear>(), l => Assert.NotNull(l.Int8Weight));
+        var actual = model.Step(model.Start(source), new IntTensor([1, 1])).ToArray();
+        float scale = expected.Max(MathF.Abs);
+        for (int i = 0; i < expected.Length; i++) Assert.True(MathF.Abs(expected[i] - actual[i]) <= 0.05f * scale, $"logit {i}: {expected[i]} vs {actual[i]}");
+    }
+}
