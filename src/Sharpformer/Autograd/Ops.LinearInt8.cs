@@ -11,7 +11,7 @@ public static partial class Ops
     /// quarter of the float weight's bytes. There is no gradient: inside a recording scope an input that requires one is
     /// refused.
     /// </summary>
-    public static Tensor LinearInt8(this Tensor x, Int8Matrix weight, Tensor? bias = null)
+    public static unsafe Tensor LinearInt8(this Tensor x, Int8Matrix weight, Tensor? bias = null)
     {
         ArgumentNullException.ThrowIfNull(weight);
         int outFeatures = weight.Rows, inFeatures = weight.Columns;
@@ -23,14 +23,28 @@ public static partial class Ops
             throw new InvalidOperationException("LinearInt8: int8 weights are for inference; call it under GradMode.NoGrad() or on inputs that need no gradient.");
         int rows = x.Length / Math.Max(inFeatures, 1);
         var y = Tensor.Empty([.. x.Dims[..^1], outFeatures]);
-        var shifted = new byte[inFeatures];
-        for (int r = 0; r < rows; r++)
+        var shifted = new byte[rows * inFeatures];
+        var scales = new float[rows];
+        for (int r = 0; r < rows; r++) scales[r] = Int8Gemv.QuantizeShifted(x.Data.Slice(r * inFeatures, inFeatures), shifted.AsSpan(r * inFeatures, inFeatures));
+        fixed (byte* pu = shifted)
+        fixed (float* ps = scales, py = y.Data)
         {
-            float scale = Int8Gemv.QuantizeShifted(x.Data.Slice(r * inFeatures, inFeatures), shifted);
-            var row = y.Data.Slice(r * outFeatures, outFeatures);
-            Int8Gemv.Rows(weight, shifted, scale, 0, outFeatures, row);
-            if (bias is not null) TensorPrimitives.Add(row, bias.Data, row);
+            // Output features split across threads: each range streams its own slice of W once for all input rows.
+            var body = new Int8Columns { Weight = weight, Shifted = pu, Scales = ps, Rows = rows, Y = py };
+            RowParallel.For(outFeatures, rows * inFeatures, ref body);
         }
+        if (bias is not null)
+            for (int r = 0; r < rows; r++) TensorPrimitives.Add(y.Data.Slice(r * outFeatures, outFeatures), bias.Data, y.Data.Slice(r * outFeatures, outFeatures));
         return Tape.Record(y, "LinearInt8", [x], _ => throw new InvalidOperationException("LinearInt8 has no gradient."));
+    }
+
+    private unsafe struct Int8Columns : IRowRange
+    {
+        public Int8Matrix Weight;
+        public byte* Shifted;
+        public float* Scales, Y;
+        public int Rows;
+
+        public readonly void Run(int start, int end) => Int8Gemv.Block(Weight, Shifted, Scales, Rows, start, end, Y);
     }
 }

@@ -26,6 +26,22 @@ public sealed class ComputeTypeTests
     }
 
     [Fact]
+    public void A_batch_of_rows_gives_the_same_bits_as_each_row_alone()
+    {
+        var rng = new Rng(8);
+        var layer = new Linear(70, 300, rng); // enough work to split the output features across threads
+        layer.QuantizeToInt8();
+        var x = Tensor.Randn(rng, 7, 70);
+        using var noGrad = GradMode.NoGrad();
+        var batch = layer.Forward(x).ToArray();
+        for (int r = 0; r < 7; r++)
+        {
+            var alone = layer.Forward(Tensor.FromArray(x.Data.Slice(r * 70, 70), 1, 70)).ToArray();
+            Assert.Equal(alone, batch[(r * 300)..((r + 1) * 300)]);
+        }
+    }
+
+    [Fact]
     public void Int8_weights_refuse_an_input_that_needs_a_gradient()
     {
         var rng = new Rng(5);

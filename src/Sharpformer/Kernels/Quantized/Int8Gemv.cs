@@ -42,14 +42,68 @@ public static unsafe class Int8Gemv
     /// <summary>y[r] for rows [<paramref name="start"/>, <paramref name="end"/>) of W from a vector already in shifted form (<see cref="QuantizeShifted"/>).</summary>
     public static void Rows(Int8Matrix w, ReadOnlySpan<byte> shifted, float vectorScale, int start, int end, Span<float> y)
     {
-        int k = w.Columns;
-        fixed (sbyte* pw = w.Values)
+        if (shifted.Length < w.Columns || y.Length < w.Rows) throw new ArgumentException("Int8Gemv.Rows: the vector or the output is too short.");
         fixed (byte* pu = shifted)
+        fixed (float* py = y)
+            Block(w, pu, &vectorScale, 1, start, end, py);
+    }
+
+    /// <summary>
+    /// Y [m, W.Rows] = X Wᵀ for output rows [<paramref name="start"/>, <paramref name="end"/>), from m input rows in
+    /// shifted form <paramref name="shifted"/> [m, W.Columns] with their scales: four input rows share each load of a
+    /// weight row, so a batch streams W a quarter as often. The integer sums are exact, so every output is the same
+    /// whatever rows it is computed with.
+    /// </summary>
+    public static void Block(Int8Matrix w, byte* shifted, float* scales, int m, int start, int end, float* y)
+    {
+        int k = w.Columns, n = w.Rows;
+        fixed (sbyte* pw = w.Values)
             for (int r = start; r < end; r++)
             {
-                int dot = IsAccelerated ? DotVnni(pu, pw + ((long)r * k), k) : DotScalar(pu, pw + ((long)r * k), k);
-                y[r] = vectorScale * w.Scales[r] * (dot - (128 * w.RowSums[r]));
+                sbyte* q = pw + ((long)r * k);
+                float scale = w.Scales[r];
+                int compensation = 128 * w.RowSums[r];
+                int i = 0;
+                if (IsAccelerated)
+                    for (; i + 4 <= m; i += 4)
+                    {
+                        byte* u = shifted + ((long)i * k);
+                        var (d0, d1, d2, d3) = Dot4Vnni(u, u + k, u + (2 * k), u + (3 * k), q, k);
+                        y[((long)i * n) + r] = scales[i] * scale * (d0 - compensation);
+                        y[((long)(i + 1) * n) + r] = scales[i + 1] * scale * (d1 - compensation);
+                        y[((long)(i + 2) * n) + r] = scales[i + 2] * scale * (d2 - compensation);
+                        y[((long)(i + 3) * n) + r] = scales[i + 3] * scale * (d3 - compensation);
+                    }
+                for (; i < m; i++)
+                {
+                    byte* u = shifted + ((long)i * k);
+                    int dot = IsAccelerated ? DotVnni(u, q, k) : DotScalar(u, q, k);
+                    y[((long)i * n) + r] = scales[i] * scale * (dot - compensation);
+                }
             }
+    }
+
+    private static (int, int, int, int) Dot4Vnni(byte* u0, byte* u1, byte* u2, byte* u3, sbyte* q, int k)
+    {
+        Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        int p = 0;
+        for (; p + 32 <= k; p += 32)
+        {
+            var w = Avx.LoadVector256(q + p);
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, Avx.LoadVector256(u0 + p), w);
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, Avx.LoadVector256(u1 + p), w);
+            a2 = AvxVnni.MultiplyWideningAndAdd(a2, Avx.LoadVector256(u2 + p), w);
+            a3 = AvxVnni.MultiplyWideningAndAdd(a3, Avx.LoadVector256(u3 + p), w);
+        }
+        int d0 = Vector256.Sum(a0), d1 = Vector256.Sum(a1), d2 = Vector256.Sum(a2), d3 = Vector256.Sum(a3);
+        for (; p < k; p++)
+        {
+            d0 += u0[p] * q[p];
+            d1 += u1[p] * q[p];
+            d2 += u2[p] * q[p];
+            d3 += u3[p] * q[p];
+        }
+        return (d0, d1, d2, d3);
     }
 
     private static int DotVnni(byte* u, sbyte* q, int k)
