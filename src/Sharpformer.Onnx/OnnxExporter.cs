@@ -127,8 +127,9 @@ public static class OnnxExporter
                 ["length_penalty"] = SearchOptions.DefaultLengthPenalty,
                 ["max_length"] = config.MaxLength,
             },
-            ["loop"] = "Run the encoder once; start with prev_ids = bos and empty past tensors (past_len 0); each step feeds the "
-                + "chosen tokens as prev_ids and present_* back as past_*, until every row has produced eos or max_length steps.",
+            ["loop"] = "src_ids are the source tokens followed by eos, padded with pad (src_mask 0 there). Run the encoder once; start "
+                + "with prev_ids = bos and empty past tensors (past_len 0); each step masks pad and bos, picks the next tokens, feeds them as "
+                + "prev_ids and present_* back as past_*, until every row has produced eos or max_length steps.",
         };
         return description.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
