@@ -33,6 +33,6 @@ internal static class CommandErrors
     }
 
     private static bool IsUserError(Exception e) => e is UserError or DataFormatException or SafetensorsFormatException
-        or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException
+        or IOException or InvalidDataException or ArgumentException
         or UnauthorizedAccessException or Training.TrainingDivergedException or Distributed.MpiException;
 }

@@ -44,7 +44,7 @@ public static class OnnxExporter
         var network = model.Network as Seq2SeqTransformer
             ?? throw new NotSupportedException($"ONNX export: model kind '{model.Config.Kind}' ({model.Network.GetType().Name}) cannot be exported yet; the encoder-decoder Transformer can.");
         var models = Graphs(network, opset);
-        WriteFolder(outputDirectory, folder =>
+        AtomicDirectory.Write(outputDirectory, folder =>
         {
             WriteGraphs(models, folder);
             AtomicFile.WriteAllText(Path.Combine(folder, ModelCheckpoint.ConfigFile), model.Config.ToJson());
@@ -71,30 +71,6 @@ public static class OnnxExporter
     {
         foreach (var (file, onnx) in models)
             AtomicFile.Write(Path.Combine(folder, file), stream => onnx.WriteTo(stream));
-    }
-
-    /// <summary>Fills a hidden sibling folder, then swaps it in for <paramref name="outputDirectory"/>, so no half-written export is ever visible.</summary>
-    private static void WriteFolder(string outputDirectory, Action<string> fill)
-    {
-        var target = Path.GetFullPath(outputDirectory).TrimEnd(Path.DirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
-        var previous = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.old");
-        Directory.CreateDirectory(staging);
-        try
-        {
-            fill(staging);
-            if (Directory.Exists(target)) Directory.Move(target, previous);
-            Directory.Move(staging, target);
-            if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
-        }
-        catch
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-            if (Directory.Exists(previous) && !Directory.Exists(target)) Directory.Move(previous, target);
-            throw;
-        }
     }
 
     /// <summary>model.onnx.json: the graphs' inputs and outputs read back from the graphs themselves, the special ids and the search defaults.</summary>

@@ -13,7 +13,7 @@ public static class CheckpointAveraging
 {
     /// <summary>
     /// Averages the model folders <paramref name="inputs"/> (each with <c>config.json</c> and <c>model.safetensors</c>)
-    /// into <paramref name="output"/>, copying the first folder's tokenizers and <c>recipe.json</c> beside it. The
+    /// into the folder <paramref name="output"/> (written whole or not at all, see <see cref="AtomicDirectory"/>), copying the first folder's tokenizers and <c>recipe.json</c> beside it. The
     /// checkpoints must share one architecture: the same configuration and the same tensor names and shapes; otherwise
     /// the exception names the first folder that differs. The mean is accumulated in double precision.
     /// </summary>
@@ -46,7 +46,6 @@ public static class CheckpointAveraging
                 for (int j = 0; j < sum.Length; j++) sum[j] += data[j];
             }
         }
-        Directory.CreateDirectory(output);
         var writer = new SafetensorsWriter().AddMetadata("format", "sharpformer").AddMetadata("kind", config.Kind)
             .AddMetadata("averaged_checkpoints", inputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (name, (shape, sum)) in sums)
@@ -56,14 +55,16 @@ public static class CheckpointAveraging
             for (int j = 0; j < sum.Length; j++) data[j] = (float)(sum[j] / inputs.Count);
             writer.Add(name, mean);
         }
-        writer.Save(Path.Combine(output, ModelCheckpoint.WeightsFile));
-        AtomicFile.WriteAllText(Path.Combine(output, ModelCheckpoint.ConfigFile), config.ToJson());
-        foreach (var file in new[] { TranslationModel.SourceTokenizerFile, TranslationModel.TargetTokenizerFile, TranslationTraining.RecipeFile })
+        AtomicDirectory.Write(output, folder =>
         {
-            var source = Path.Combine(inputs[0], file);
-            if (File.Exists(source) && !SamePath(source, Path.Combine(output, file)))
-                AtomicFile.WriteAllText(Path.Combine(output, file), File.ReadAllText(source));
-        }
+            writer.Save(Path.Combine(folder, ModelCheckpoint.WeightsFile));
+            AtomicFile.WriteAllText(Path.Combine(folder, ModelCheckpoint.ConfigFile), config.ToJson());
+            foreach (var file in new[] { TranslationModel.SourceTokenizerFile, TranslationModel.TargetTokenizerFile, TranslationTraining.RecipeFile })
+            {
+                var source = Path.Combine(inputs[0], file);
+                if (File.Exists(source)) File.Copy(source, Path.Combine(folder, file));
+            }
+        });
     }
 
     /// <summary>The newest <paramref name="count"/> checkpoints that the run in <paramref name="runDirectory"/> kept (<c>--keep-last</c>), oldest first.</summary>
@@ -76,6 +77,4 @@ public static class CheckpointAveraging
                 $"{runDirectory}: {kept.Count} kept checkpoints in {KeptCheckpoints.FolderName}/, fewer than the {count} asked for (train with --keep-last {count}).");
         return kept.Skip(kept.Count - count).ToList();
     }
-
-    private static bool SamePath(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal);
 }

@@ -29,6 +29,37 @@ public sealed class MetricsLog(string path)
     }
 
     /// <summary>
+    /// Makes the log what an uninterrupted run would have written up to <paramref name="step"/>: a run killed after its
+    /// last checkpoint logged steps that the resumed run repeats, and may have died in the middle of a line. Keeps the
+    /// complete records whose step is at most <paramref name="step"/> and rewrites the file atomically (nothing to do
+    /// when it does not exist or is already so).
+    /// </summary>
+    public void RewindTo(long step)
+    {
+        if (!File.Exists(Path)) return;
+        var text = File.ReadAllText(Path, Utf8WithoutMark);
+        int complete = text.LastIndexOf('\n') + 1; // a torn last line has no newline yet
+        var kept = new StringBuilder();
+        foreach (var line in text[..complete].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            if (StepOf(line) is not { } logged || logged <= step) kept.Append(line).Append('\n');
+        if (kept.Length != text.Length) IO.AtomicFile.Write(Path, stream => stream.Write(Utf8WithoutMark.GetBytes(kept.ToString())));
+    }
+
+    private static long? StepOf(string line)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(line);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("step", out var step) && step.TryGetInt64(out long value) ? value : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return long.MaxValue; // not a record: dropped with the steps after the checkpoint
+        }
+    }
+
+    /// <summary>
     /// Reads the numeric fields of every record of a <c>metrics.jsonl</c> file (booleans as 0/1, nulls and strings left
     /// out); a line that is not a JSON object is an error naming the file and line.
     /// </summary>

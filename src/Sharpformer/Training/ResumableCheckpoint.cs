@@ -32,6 +32,21 @@ public static class ResumableCheckpoint
             if (Path.GetFileName(old) != name) Directory.Delete(old, recursive: true);
     }
 
+    /// <summary>
+    /// Deletes what a run killed while writing leaves behind: the temporary files of atomic writes (<c>.NAME.GUID.tmp</c>)
+    /// in the run folder and its checkpoint folders, and half-written kept checkpoints (<c>checkpoints/*.partial</c>).
+    /// None of them is ever read; this only keeps a run folder that was killed many times as clean as an uninterrupted one.
+    /// </summary>
+    public static void RemoveLeftovers(string runDirectory)
+    {
+        if (!Directory.Exists(runDirectory)) return;
+        foreach (var file in Directory.EnumerateFiles(runDirectory, ".*.tmp", SearchOption.AllDirectories).ToList())
+            if (System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(file), @"^\..+\.[0-9a-f]{32}\.tmp$")) File.Delete(file);
+        var kept = Path.Combine(runDirectory, KeptCheckpoints.FolderName);
+        if (Directory.Exists(kept))
+            foreach (var partial in Directory.GetDirectories(kept, "*.partial")) Directory.Delete(partial, recursive: true);
+    }
+
     /// <summary>True when <paramref name="runDirectory"/> holds a resumable checkpoint.</summary>
     public static bool Exists(string runDirectory) => File.Exists(Path.Combine(runDirectory, Pointer));
 

@@ -10,8 +10,8 @@ namespace Sharpformer.Training;
 /// The training loop: forward, backward, gradient accumulation and clipping, an optimiser step at the scheduled learning
 /// rate; every <see cref="TrainerOptions.EvalEvery"/> steps a dev evaluation, the best model kept through
 /// <paramref name="saveBest"/> (which writes a model folder), optionally the last <see cref="TrainerOptions.KeepLast"/> evaluated models for averaging, a resumable checkpoint and a line in <c>metrics.jsonl</c>. A NaN/Inf loss or gradient
-/// skips the step (and is reported); too many in a row stop the run. A run folder with a checkpoint is resumed, and the
-/// resumed run repeats the uninterrupted one exactly: data order depends only on the epoch, dropout on the saved RNG state
+/// skips the step (and is reported); too many in a row stop the run. A run folder with a checkpoint is resumed (even after SIGKILL at any moment: its log is rewound to the checkpoint and
+/// the temporary files of interrupted writes removed), and the resumed run repeats the uninterrupted one exactly: data order depends only on the epoch, dropout on the saved RNG state
 /// (except that a schedule paced to a time budget depends on the machine's speed). <paramref name="time"/> is the clock
 /// of the time budget (the system's by default).
 /// </summary>
@@ -92,6 +92,11 @@ public sealed class Trainer<TBatch>(
         _buckets = _world.Size > 1 ? new GradientBuckets(model.Parameters()) : null;
         if (state.Step > 0) Report(state, double.NaN, 0, 0, TimeSpan.FromSeconds(state.ElapsedSeconds), $"resumed from step {state.Step}");
         _log = Leader ? new MetricsLog(Path.Combine(runDirectory, "metrics.jsonl")) : null;
+        if (Leader)
+        {
+            ResumableCheckpoint.RemoveLeftovers(runDirectory);
+            _log!.RewindTo(state.Step);
+        }
         _before = _now = TimeSpan.FromSeconds(state.ElapsedSeconds);
         _started = _time.GetTimestamp();
         _window = new TrainingWindow();
@@ -194,10 +199,12 @@ public sealed class Trainer<TBatch>(
         }
         if (options.KeepLast > 0) KeptCheckpoints.Keep(runDirectory, state.Step, options.KeepLast, saveBest);
         state = state with { RngState = rng.State, ElapsedSeconds = elapsed.TotalSeconds };
-        ResumableCheckpoint.Save(runDirectory, model, optimizer, state);
+        // The record goes first: a run killed before the checkpoint is complete resumes from the one before and drops it
+        // (MetricsLog.RewindTo); in the other order a kill between the two would lose it.
         log.Append([("step", state.Step), ("lr", lr), ("dev_loss", evaluation.Loss), ("dev_token_accuracy", evaluation.TokenAccuracy),
             (evaluation.MetricName, evaluation.Metric), .. (evaluation.Extra ?? []).Select(e => (e.Name, (object?)e.Value)),
             ("best", best), ("elapsed_s", elapsed.TotalSeconds)]);
+        ResumableCheckpoint.Save(runDirectory, model, optimizer, state);
         _progress?.Report(new TrainingProgress(state.Step, options.MaxSteps, double.NaN, lr, 0, elapsed, Remaining(state, elapsed), evaluation, best));
         return state;
     }
