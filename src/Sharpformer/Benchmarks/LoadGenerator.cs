@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -10,53 +11,127 @@ namespace Sharpformer.Benchmarks;
 /// </summary>
 public sealed record LoadResult(int Clients, int Requests, int Failures, double P50Ms, double P99Ms, double MeanMs, double RequestsPerSecond, double MeanBatch);
 
+/// <summary>One reporting interval of a soak: the requests answered in it, and the process's working set at its end.</summary>
+public sealed record SoakInterval(double EndSeconds, LoadResult Load, double WorkingSetMb);
+
+/// <summary>A soak: the whole run, its intervals, and the working set after the warm-up and at the end.</summary>
+public sealed record SoakResult(LoadResult Total, IReadOnlyList<SoakInterval> Intervals, double WorkingSetStartMb, double WorkingSetEndMb)
+{
+    /// <summary>Growth of the working set over the soak, as a fraction of its size after the warm-up.</summary>
+    public double WorkingSetGrowth => WorkingSetEndMb / WorkingSetStartMb - 1;
+}
+
 /// <summary>
 /// A closed-loop load test of a translation server's <c>POST /api/translate</c> (the JSON API of <c>sharpformer
 /// serve</c>, which answers with the <c>batch_size</c> it decoded the request in): <c>clients</c> concurrent clients each
-/// send one request, wait for the answer and send the next, until <c>requests</c> have been answered; inputs are taken
-/// round-robin.
+/// send one request, wait for the answer and send the next, until <c>requests</c> have been answered (<see cref="RunAsync"/>)
+/// or a duration has passed (<see cref="SoakAsync"/>); inputs are taken round-robin.
 /// </summary>
 public static class LoadGenerator
 {
-    /// <summary>Runs the load against <paramref name="server"/> after a short sequential warm-up.</summary>
+    private readonly record struct Sample(double EndSeconds, double LatencyMs, int? Batch);
+
+    /// <summary>Sends <paramref name="requests"/> requests after a short sequential warm-up.</summary>
     public static async Task<LoadResult> RunAsync(Uri server, IReadOnlyList<string> texts, int clients, int requests, int beam)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients })
+        using var http = await ConnectAsync(server, texts, clients, beam);
+        var clock = Stopwatch.StartNew();
+        var samples = await DriveAsync(http, texts, clients, beam, clock, i => i < requests, CancellationToken.None);
+        return Summarize(clients, samples, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Keeps the clients sending for <paramref name="duration"/> after a short sequential warm-up, and reports each
+    /// <paramref name="interval"/>'s latencies, throughput and the process's working set (through <paramref name="progress"/>
+    /// as they complete, and in the result): the figures of a soak test.
+    /// </summary>
+    public static async Task<SoakResult> SoakAsync(Uri server, IReadOnlyList<string> texts, int clients, int beam, TimeSpan duration, TimeSpan interval,
+        IProgress<SoakInterval>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        using var http = await ConnectAsync(server, texts, clients, beam);
+        double start = WorkingSetMb();
+        var clock = Stopwatch.StartNew();
+        var samples = new ConcurrentQueue<Sample>();
+        var intervals = new List<SoakInterval>();
+        var driving = DriveAsync(http, texts, clients, beam, clock, _ => clock.Elapsed < duration, cancel, samples);
+        for (int n = 1; ; n++)
+        {
+            var boundary = TimeSpan.FromTicks(interval.Ticks * n);
+            if (boundary >= duration) await driving; // the last interval ends when the requests in flight are answered
+            else if (boundary > clock.Elapsed) await Task.WhenAny(driving, Task.Delay(boundary - clock.Elapsed, cancel));
+            var end = driving.IsCompleted ? clock.Elapsed : boundary;
+            double from = intervals.Count > 0 ? intervals[^1].EndSeconds : 0;
+            var window = samples.Where(s => s.EndSeconds > from && s.EndSeconds <= end.TotalSeconds).ToList();
+            var report = new SoakInterval(end.TotalSeconds, Summarize(clients, window, end.TotalSeconds - from), WorkingSetMb());
+            intervals.Add(report);
+            progress?.Report(report);
+            if (driving.IsCompleted) break;
+        }
+        var all = await driving;
+        // The same windows again over every sample: one that ended just before a boundary may have been queued after it.
+        var complete = intervals.Select((i, n) =>
+        {
+            double from = n > 0 ? intervals[n - 1].EndSeconds : 0;
+            return i with { Load = Summarize(clients, [.. all.Where(s => s.EndSeconds > from && s.EndSeconds <= i.EndSeconds)], i.EndSeconds - from) };
+        }).ToList();
+        return new SoakResult(Summarize(clients, all, clock.Elapsed.TotalSeconds), complete, start, WorkingSetMb());
+    }
+
+    private static async Task<HttpClient> ConnectAsync(Uri server, IReadOnlyList<string> texts, int clients, int beam)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients })
         {
             BaseAddress = server,
             Timeout = TimeSpan.FromMinutes(10),
         };
         foreach (var text in texts.Take(3)) await SendAsync(http, text, beam);
+        return http;
+    }
 
-        var latencies = new double[requests];
-        var batches = new int[requests];
-        int next = -1, failures = 0;
-        var clock = Stopwatch.StartNew();
+    // Runs the clients while more(i) holds for the next request number i; every answered request is a sample.
+    private static async Task<IReadOnlyList<Sample>> DriveAsync(HttpClient http, IReadOnlyList<string> texts, int clients, int beam, Stopwatch clock,
+        Func<int, bool> more, CancellationToken cancel, ConcurrentQueue<Sample>? samples = null)
+    {
+        samples ??= new ConcurrentQueue<Sample>();
+        int next = -1;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
-            for (int i = Interlocked.Increment(ref next); i < requests; i = Interlocked.Increment(ref next))
+            for (int i = Interlocked.Increment(ref next); more(i) && !cancel.IsCancellationRequested; i = Interlocked.Increment(ref next))
             {
                 long start = Stopwatch.GetTimestamp();
                 int? batch = await SendAsync(http, texts[i % texts.Count], beam);
-                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                if (batch is null) Interlocked.Increment(ref failures);
-                batches[i] = batch ?? 0;
+                samples.Enqueue(new Sample(clock.Elapsed.TotalSeconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds, batch));
             }
         }));
-        double seconds = clock.Elapsed.TotalSeconds;
-        Array.Sort(latencies);
-        return new LoadResult(clients, requests, failures, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Average(),
-            requests / seconds, batches.Where(b => b > 0).DefaultIfEmpty().Average());
+        return [.. samples];
     }
 
-    // The batch size the server reports, or null when the request failed.
+    private static LoadResult Summarize(int clients, IReadOnlyCollection<Sample> samples, double seconds)
+    {
+        var latencies = samples.Select(s => s.LatencyMs).Order().ToArray();
+        if (latencies.Length == 0) return new LoadResult(clients, 0, 0, 0, 0, 0, 0, 0);
+        return new LoadResult(clients, latencies.Length, samples.Count(s => s.Batch is null), Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+            latencies.Average(), latencies.Length / Math.Max(seconds, 1e-9), samples.Where(s => s.Batch is > 0).Select(s => (double)s.Batch!.Value).DefaultIfEmpty().Average());
+    }
+
+    // The batch size the server reports, or null when the request failed (an error status or no answer).
     private static async Task<int?> SendAsync(HttpClient http, string text, int beam)
     {
-        using var response = await http.PostAsJsonAsync("/api/translate", new { text, beam });
-        if (!response.IsSuccessStatusCode) return null;
-        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return json.GetProperty("batch_size").GetInt32();
+        try
+        {
+            using var response = await http.PostAsJsonAsync("/api/translate", new { text, beam });
+            if (!response.IsSuccessStatusCode) return null;
+            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return json.GetProperty("batch_size").GetInt32();
+        }
+        catch (HttpRequestException)
+        {
+            return null; // a dropped connection is a failed request, counted like an error status
+        }
     }
+
+    private static double WorkingSetMb() => Environment.WorkingSet / (1024.0 * 1024.0);
 
     // Nearest-rank percentile of sorted values.
     private static double Percentile(double[] sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -26,4 +26,28 @@ public sealed class BenchServeTests
         Assert.True(result.GetProperty("requests_per_second").GetDouble() > 0);
         Assert.InRange(result.GetProperty("mean_batch").GetDouble(), 1, 4);
     }
+
+    [Fact]
+    public void Bench_serve_with_a_duration_soaks_and_reports_every_interval_with_the_working_set()
+    {
+        using var dir = new TemporaryDirectory();
+        ServedModel.CreateModel().Save(dir.Path);
+        string input = dir.File("texts.txt");
+        File.WriteAllLines(input, ServedModel.Texts);
+
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "serve", "--model", dir.Path, "--clients", "6", "--duration", "4",
+            "--report-every", "1", "--beam", "1", "--input", input, "--json");
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var intervals = json.RootElement.GetProperty("intervals").EnumerateArray().ToList();
+        Assert.InRange(intervals.Count, 4, 5);
+        Assert.All(intervals, i => Assert.True(i.GetProperty("load").GetProperty("requests").GetInt32() > 0));
+        Assert.All(intervals, i => Assert.True(i.GetProperty("working_set_mb").GetDouble() > 10));
+        var total = json.RootElement.GetProperty("total");
+        Assert.Equal(intervals.Sum(i => i.GetProperty("load").GetProperty("requests").GetInt32()), total.GetProperty("requests").GetInt32());
+        Assert.Equal(0, total.GetProperty("failures").GetInt32());
+        Assert.InRange(intervals[^1].GetProperty("end_seconds").GetDouble(), 3.9, 8);
+        Assert.True(json.RootElement.GetProperty("working_set_start_mb").GetDouble() > 10);
+    }
 }
