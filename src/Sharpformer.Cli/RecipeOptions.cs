@@ -31,7 +31,8 @@ internal sealed class RecipeOptions
     private readonly Option<int?> _ff = new("--ff") { Description = "Feed-forward inner size." };
     private readonly Option<float?> _dropout = new("--dropout") { Description = "Dropout probability." };
     private readonly Option<float?> _smoothing = new("--label-smoothing") { Description = "Label smoothing." };
-    private readonly Option<Sharpformer.Data.TokenizerKind?> _tokenizer = new("--tokenizer") { Description = "char, word or bpe." };
+    private readonly Option<Sharpformer.Data.TokenizerKind?> _tokenizer = new("--tokenizer") { Description = "char, word, bpe (learned from the training text) or sentencepiece (a given model)." };
+    private readonly Option<FileInfo?> _sentencePiece = new("--sentencepiece-model") { Description = "SentencePiece model file (.model, BPE or unigram) for --tokenizer sentencepiece; implies it." };
     private readonly Option<int?> _merges = new("--bpe-merges") { Description = "BPE merges." };
     private readonly Option<int?> _evalEvery = new("--eval-every") { Description = "Steps between evaluations/checkpoints." };
     private readonly Option<int?> _accumulate = new("--accumulate") { Description = "Micro-batches whose gradients add up before each optimiser step." };
@@ -40,7 +41,7 @@ internal sealed class RecipeOptions
     private readonly Option<ulong?> _seed = new("--seed") { Description = "Random seed." };
 
     /// <summary>Every override option, to add to the command.</summary>
-    public IReadOnlyList<Option> All => [_hidden, _embedding, _steps, _maxTime, _paceToBudget, _maxTokens, _lrFactor, _warmup, _schedule, _lr, _dModel, _heads, _layers, _encoderLayers, _decoderLayers, _normFirst, _activation, _keepLast, _gradNorms, _ff, _dropout, _smoothing, _tokenizer, _merges, _evalEvery, _accumulate, _clip, _metric, _seed];
+    public IReadOnlyList<Option> All => [_hidden, _embedding, _steps, _maxTime, _paceToBudget, _maxTokens, _lrFactor, _warmup, _schedule, _lr, _dModel, _heads, _layers, _encoderLayers, _decoderLayers, _normFirst, _activation, _keepLast, _gradNorms, _ff, _dropout, _smoothing, _tokenizer, _sentencePiece, _merges, _evalEvery, _accumulate, _clip, _metric, _seed];
 
     /// <summary>The recipe with every given override applied.</summary>
     public TrainingRecipe Apply(ParseResult r, TrainingRecipe recipe)
@@ -73,7 +74,9 @@ internal sealed class RecipeOptions
             Schedule = r.GetValue(_schedule) ?? recipe.Schedule,
             LearningRate = r.GetValue(_lr) ?? recipe.LearningRate,
             LabelSmoothing = r.GetValue(_smoothing) ?? recipe.LabelSmoothing,
-            Tokenizer = r.GetValue(_tokenizer) ?? recipe.Tokenizer,
+            Tokenizer = r.GetValue(_tokenizer) ?? (r.GetValue(_sentencePiece) is null ? recipe.Tokenizer : Sharpformer.Data.TokenizerKind.SentencePiece),
+            TargetTokenizer = r.GetValue(_tokenizer) is null && r.GetValue(_sentencePiece) is not null ? null : recipe.TargetTokenizer,
+            SentencePieceModel = r.GetValue(_sentencePiece)?.FullName ?? recipe.SentencePieceModel,
             BpeMerges = r.GetValue(_merges) ?? recipe.BpeMerges,
             EvalEvery = r.GetValue(_evalEvery) ?? recipe.EvalEvery,
             AccumulationSteps = r.GetValue(_accumulate) ?? recipe.AccumulationSteps,

@@ -6,7 +6,7 @@ namespace Sharpformer.Data;
 
 /// <summary>
 /// The JSON form of a saved tokenizer: its kind, format version, every token by id, and for BPE the merges in rank
-/// order as "left right" strings (pieces never contain a space). Reading checks the structure; the tokenizers check
+/// order as "left right" strings (pieces never contain a space), for SentencePiece the model file in base64. Reading checks the structure; the tokenizers check
 /// that the content is consistent.
 /// </summary>
 internal sealed class TokenizerFile
@@ -29,6 +29,9 @@ internal sealed class TokenizerFile
     public string[]? Tokens { get; init; }
 
     public string[]? Merges { get; init; }
+
+    /// <summary>A SentencePiece tokenizer's model file, base64-encoded.</summary>
+    public string? Model { get; init; }
 
     /// <summary>Writes the file atomically.</summary>
     public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));

@@ -1,6 +1,6 @@
 namespace Sharpformer.Data;
 
-/// <summary>The kinds of tokenizer a recipe can train: the tag <c>recipe.json</c> stores ("char", "word", "bpe").</summary>
+/// <summary>The kinds of tokenizer a recipe can train: the tag <c>recipe.json</c> stores ("char", "word", "bpe", "sentence_piece").</summary>
 public enum TokenizerKind
 {
     /// <summary>One token per character (Unicode code point): <see cref="CharTokenizer"/>.</summary>
@@ -11,4 +11,7 @@ public enum TokenizerKind
 
     /// <summary>Byte-pair-encoded subwords learned from the training text: <see cref="BpeTokenizer"/>.</summary>
     Bpe,
+
+    /// <summary>A given SentencePiece model (BPE or unigram; not learned by the run): <see cref="SentencePieceTokenizer"/>.</summary>
+    SentencePiece,
 }

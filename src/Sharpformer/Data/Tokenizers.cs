@@ -12,20 +12,38 @@ public static class Tokenizers
         var file = TokenizerFile.Read(path);
         try
         {
-            var vocabulary = new Vocabulary(file.Tokens!);
+            Vocabulary Vocabulary() => new(file.Tokens!); // SentencePiece keeps the model's own list
             return file.Kind switch
             {
-                CharTokenizer.KindName => new CharTokenizer(vocabulary),
-                WordTokenizer.KindName => new WordTokenizer(vocabulary),
-                BpeTokenizer.KindName => new BpeTokenizer(vocabulary, ParseMerges(path, file.Merges)),
+                CharTokenizer.KindName => new CharTokenizer(Vocabulary()),
+                WordTokenizer.KindName => new WordTokenizer(Vocabulary()),
+                BpeTokenizer.KindName => new BpeTokenizer(Vocabulary(), ParseMerges(path, file.Merges)),
+                SentencePieceTokenizer.KindName => LoadSentencePiece(path, file),
                 _ => throw new DataFormatException(path, null,
-                    $"unknown tokenizer kind '{file.Kind}' (expected {CharTokenizer.KindName}, {WordTokenizer.KindName} or {BpeTokenizer.KindName})"),
+                    $"unknown tokenizer kind '{file.Kind}' (expected {CharTokenizer.KindName}, {WordTokenizer.KindName}, {BpeTokenizer.KindName} or {SentencePieceTokenizer.KindName})"),
             };
         }
         catch (ArgumentException e)
         {
             throw new DataFormatException(path, null, $"inconsistent tokenizer: {e.Message}", e);
         }
+    }
+
+    private static SentencePieceTokenizer LoadSentencePiece(string path, TokenizerFile file)
+    {
+        byte[] model;
+        try
+        {
+            model = Convert.FromBase64String(file.Model ?? throw new DataFormatException(path, null, "a sentencepiece tokenizer file needs its 'model'"));
+        }
+        catch (FormatException)
+        {
+            throw new DataFormatException(path, null, "the sentencepiece 'model' is not base64");
+        }
+        var tokenizer = SentencePieceTokenizer.FromBytes(model, path);
+        if (tokenizer.VocabSize != file.Tokens!.Length)
+            throw new DataFormatException(path, null, $"the sentencepiece model has {tokenizer.VocabSize} ids but the file lists {file.Tokens.Length} tokens");
+        return tokenizer;
     }
 
     private static List<(string Left, string Right)> ParseMerges(string path, string[]? merges)

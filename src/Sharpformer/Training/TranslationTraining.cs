@@ -92,11 +92,13 @@ public static class TranslationTraining
     /// </summary>
     public static (ITokenizer Source, ITokenizer Target) BuildTokenizers(TrainingRecipe recipe, IEnumerable<SentencePair> train)
     {
-        static ITokenizer Build(TokenizerKind kind, IEnumerable<string> texts, int merges) => kind switch
+        ITokenizer Build(TokenizerKind kind, IEnumerable<string> texts, int merges) => kind switch
         {
             TokenizerKind.Char => CharTokenizer.Build(texts),
             TokenizerKind.Word => WordTokenizer.Build(texts),
             TokenizerKind.Bpe => BpeTokenizer.Train(texts, merges),
+            TokenizerKind.SentencePiece => SentencePieceTokenizer.Load(recipe.SentencePieceModel
+                ?? throw new ArgumentException("the sentencepiece tokenizer needs its model file (--sentencepiece-model FILE).")),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown tokenizer kind."),
         };
         if (recipe.UsesSharedVocabulary)
