@@ -9,6 +9,13 @@ namespace Sharpformer.Tests.Fuzzing;
 /// </summary>
 internal static class ByteMutator
 {
+    /// <summary>
+    /// Mutants per seed file: 240 in the test suite, or SHARPFORMER_FUZZ_MUTANTS for a long campaign
+    /// (<c>tools/fuzz/campaign.sh</c>).
+    /// </summary>
+    public static int MutantsPerSeed { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("SHARPFORMER_FUZZ_MUTANTS"), out int count) && count > 0 ? count : 240;
+
     /// <summary>The mutation kinds, in the order <see cref="Mutate"/> numbers them.</summary>
     public static readonly string[] Kinds = ["bit-flip", "random-bytes", "truncate", "huge-number", "negative-number", "deep-nesting", "invalid-utf8", "duplicate-line"];
 

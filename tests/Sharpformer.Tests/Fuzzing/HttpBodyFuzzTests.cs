@@ -12,7 +12,7 @@ namespace Sharpformer.Tests.Fuzzing;
 /// </summary>
 public sealed class HttpBodyFuzzTests(ServedModel served) : IClassFixture<ServedModel>
 {
-    private const int Mutants = 240;
+    private static int Mutants => ByteMutator.MutantsPerSeed;
 
     [Theory]
     [InlineData("/api/translate", "{\"texts\": [\"隧道口雪深40厘米\", \"A7公路积雪2米\"], \"beam\": 2, \"length_penalty\": 0.6}")]

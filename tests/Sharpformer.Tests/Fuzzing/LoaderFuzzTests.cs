@@ -17,7 +17,7 @@ namespace Sharpformer.Tests.Fuzzing;
 /// </summary>
 public sealed class LoaderFuzzTests : IDisposable
 {
-    private const int Mutants = 240;
+    private static int Mutants => ByteMutator.MutantsPerSeed;
     private static readonly Type[] OneLineErrors =
         [typeof(DataFormatException), typeof(SafetensorsFormatException), typeof(InvalidDataException), typeof(ArgumentException), typeof(FileNotFoundException)];
 
