@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Sharpformer.Data;
+using Sharpformer.Decoding;
 using Sharpformer.Distributed;
 using Sharpformer.Tasks;
 using Sharpformer.Training;
@@ -8,7 +10,7 @@ namespace Sharpformer.Cli;
 
 /// <summary>
 /// `sharpformer train`: trains a translation model on a built-in task (`--task`) or on TSV/JSONL files
-/// (`--train`/`--dev`), from a preset with optional overrides; resumes when the output folder holds a checkpoint.
+/// (`--train`/`--dev`), from a preset with optional overrides; resumes when the output folder holds a checkpoint. Ctrl+C (or SIGTERM) stops after the current step with a checkpoint.
 /// </summary>
 internal static class TrainCommand
 {
@@ -85,7 +87,28 @@ internal static class TrainCommand
             TranslationTraining.Run(recipe, train, dev, output.FullName, progress: null, world);
             return 0;
         }
-        var (best, state) = TrainingProgressDisplay.Run(progress => TranslationTraining.Run(recipe, train, dev, output.FullName, progress, world));
+        // Ctrl+C or SIGTERM once: finish the step, write a checkpoint, exit 130; a second one ends the process at once.
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext signal)
+        {
+            if (stop.IsCancellationRequested) return;
+            signal.Cancel = true;
+            Console.Error.WriteLine($"{signal.Signal}: stopping after this step with a checkpoint (again to abort at once).");
+            stop.Cancel();
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        TranslationModel best;
+        TrainerState state;
+        try
+        {
+            (best, state) = TrainingProgressDisplay.Run(progress => TranslationTraining.Run(recipe, train, dev, output.FullName, progress, world, stop.Token));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"Stopped: {output.FullName} holds a checkpoint of the last step; run the same command to resume.");
+            return 130;
+        }
         if (corpus is not null) CorpusSource.ReportSkipped(corpus);
         Console.WriteLine($"Trained {state.Step} steps in {TimeSpan.FromSeconds(state.ElapsedSeconds):hh\\:mm\\:ss}; best dev score {state.BestMetric:F2} at step {state.BestStep}; model in {output.FullName} ({best.Module.ParameterCount:N0} parameters).");
         return 0;

@@ -49,8 +49,12 @@ public sealed class Trainer<TBatch>(
     private int _microBatches, _nonFinite;
     private double _microLoss;
 
-    /// <summary>Trains until the step or time budget is spent; returns the final trainer state.</summary>
-    public TrainerState Run()
+    /// <summary>
+    /// Trains until the step or time budget is spent; returns the final trainer state. When <paramref name="cancel"/> is
+    /// signalled (Ctrl+C in the command line) the step under way finishes, a resumable checkpoint of it is written, and
+    /// <see cref="OperationCanceledException"/> is thrown: running again resumes there, exactly as after a kill.
+    /// </summary>
+    public TrainerState Run(CancellationToken cancel = default)
     {
         var state = Begin();
         while (!Finished(state))
@@ -64,8 +68,15 @@ public sealed class Trainer<TBatch>(
                 state = state with { Step = state.Step + 1 };
                 _window.AddStep(step.Loss, step.GradientNorm);
                 if (state.Step % options.LogEvery == 0 || Finished(state)) CloseWindow(state, step.LearningRate);
-                if (_log is not null && (state.Step % options.EvalEvery == 0 || Finished(state)))
+                bool evaluate = state.Step % options.EvalEvery == 0 || Finished(state);
+                if (_log is not null && evaluate)
                     state = EvaluateAndCheckpoint(state, _log, _now, step.LearningRate);
+                if (cancel.IsCancellationRequested)
+                {
+                    if (_log is not null && !evaluate) ResumableCheckpoint.Save(runDirectory, model, optimizer, state with { RngState = rng.State, ElapsedSeconds = _now.TotalSeconds });
+                    _world.Barrier();
+                    cancel.ThrowIfCancellationRequested();
+                }
                 if (Finished(state)) break;
             }
             if (Finished(state)) break;

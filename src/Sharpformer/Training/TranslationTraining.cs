@@ -24,9 +24,12 @@ public static class TranslationTraining
     /// <summary>
     /// Runs (or resumes) training; returns the best model and the final state. <paramref name="train"/> is enumerated
     /// twice (tokenizer learning, then encoding) and only its token ids are kept, so a file-backed corpus streams.
+    /// Cancelling <paramref name="cancel"/> stops after the current step with a resumable checkpoint and throws
+    /// <see cref="OperationCanceledException"/>; calling again with the same folder resumes.
     /// </summary>
     public static (TranslationModel Best, TrainerState State) Run(TrainingRecipe recipe, IEnumerable<SentencePair> train,
-        IReadOnlyList<SentencePair> dev, string outDirectory, IProgress<TrainingProgress>? progress = null, ICommunicator? communicator = null)
+        IReadOnlyList<SentencePair> dev, string outDirectory, IProgress<TrainingProgress>? progress = null, ICommunicator? communicator = null,
+        CancellationToken cancel = default)
     {
         var world = communicator ?? SingleProcessCommunicator.Instance;
         if (dev.Count == 0) throw new ArgumentException("The dev corpus is empty.", nameof(dev));
@@ -74,7 +77,7 @@ public static class TranslationTraining
                 new TranslationModel(config, network, sourceTokenizer, targetTokenizer).Save(dir);
                 AtomicFile.WriteAllText(Path.Combine(dir, RecipeFile), recipe.ToJson()); // tools read the task from it
             }, progress, world);
-        var state = trainer.Run();
+        var state = trainer.Run(cancel);
         return (TranslationModel.Load(outDirectory), state);
     }
 

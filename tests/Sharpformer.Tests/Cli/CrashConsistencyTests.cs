@@ -69,6 +69,30 @@ public sealed class CrashConsistencyTests
     }
 
     [Fact]
+    public void Ctrl_c_stops_training_with_a_checkpoint_and_exit_130_and_the_rerun_ends_like_an_uninterrupted_run()
+    {
+        using var dir = new TemporaryDirectory();
+        var (train, dev) = Corpus(dir.Path);
+        string[] Args(string run) => ["train", "--train", train, "--dev", dev, "--preset", "tiny", "--steps", "40", "--eval-every", "10", "--seed", "3", "--out", run];
+        string reference = Path.Combine(dir.Path, "uninterrupted"), stopped = Path.Combine(dir.Path, "stopped");
+        var (code, _, stderr) = SharpformerProcess.Run(null, Args(reference));
+        Assert.True(code == 0, stderr);
+        using (var process = KillableProcess.Start(Args(stopped)))
+        {
+            Assert.True(process.WaitForLine(line => ReportedStep(line) >= 10, TimeSpan.FromMinutes(2)), "the run ended before its first evaluation");
+            process.Signal("INT");
+            var (exit, error) = process.WaitForExit(TimeSpan.FromMinutes(1));
+            Assert.True(exit == 130, $"exit {exit}: {error}");
+            Assert.Contains("run the same command to resume", error);
+            Assert.DoesNotContain("Exception", error);
+        }
+        var (rcode, _, rerr) = SharpformerProcess.Run(null, Args(stopped));
+        Assert.True(rcode == 0, rerr);
+        foreach (var file in new[] { "model.safetensors", Path.Combine("last-40", "model.safetensors"), Path.Combine("last-40", "optimizer.safetensors") })
+            Assert.True(File.ReadAllBytes(Path.Combine(reference, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(stopped, file))), $"{file} differs");
+    }
+
+    [Fact]
     public void Average_and_export_killed_at_random_moments_leave_their_output_complete_or_absent()
     {
         using var dir = new TemporaryDirectory();

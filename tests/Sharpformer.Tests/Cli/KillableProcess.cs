@@ -72,6 +72,13 @@ internal sealed class KillableProcess : IDisposable
         return true;
     }
 
+    /// <summary>Sends a signal by name (for example "INT", what Ctrl+C sends) without waiting.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", [$"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Waits for the program to end by itself and returns its exit code and standard error.</summary>
     public (int ExitCode, string Stderr) WaitForExit(TimeSpan timeout)
     {

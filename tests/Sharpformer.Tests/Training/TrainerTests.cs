@@ -57,7 +57,7 @@ public sealed class TrainerTests : IDisposable
     }, rng);
 
     private TrainerState Train(string dir, ulong seed, long steps, int batches = 3, bool poison = false,
-        IProgress<TrainingProgress>? progress = null, bool regularised = true, bool lowerIsBetter = false)
+        IProgress<TrainingProgress>? progress = null, bool regularised = true, bool lowerIsBetter = false, CancellationToken cancel = default)
     {
         var rng = new Rng(seed);
         var model = Model(rng, regularised ? 0.1f : 0f);
@@ -65,7 +65,7 @@ public sealed class TrainerTests : IDisposable
         var task = new CopyTask(model, batches, poison, regularised ? 0.1f : 0f, lowerIsBetter);
         var trainer = new Trainer<int>(model, task, optimizer, new ConstantSchedule(regularised ? 3e-3f : 1e-2f), rng,
             new TrainerOptions { MaxSteps = steps, EvalEvery = 5, LogEvery = 1 }, dir, _ => { }, progress);
-        return trainer.Run();
+        return trainer.Run(cancel);
     }
 
     private static List<(long Step, double Loss)> TrainLosses(string dir) =>
@@ -112,6 +112,20 @@ public sealed class TrainerTests : IDisposable
         var resumed = Train(split, 12345, 20); // a different seed: everything must come from the checkpoint
         Assert.Equal(20, resumed.Step);
         Assert.Equal(TrainLosses(whole), TrainLosses(split));
+    }
+
+    [Fact]
+    public void A_cancelled_run_checkpoints_its_last_step_and_resumes_like_the_uninterrupted_run()
+    {
+        string whole = Path.Combine(_dir, "whole"), cancelled = Path.Combine(_dir, "cancelled");
+        Train(whole, 7, 20);
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p => { if (p.Step == 8) cancel.Cancel(); }); // not an evaluation step
+        Assert.ThrowsAny<OperationCanceledException>(() => Train(cancelled, 7, 20, progress: progress, cancel: cancel.Token));
+        Assert.Equal("{\"folder\": \"last-8\"}", File.ReadAllText(Path.Combine(cancelled, "last.json")));
+        var resumed = Train(cancelled, 12345, 20);
+        Assert.Equal(20, resumed.Step);
+        Assert.Equal(TrainLosses(whole), TrainLosses(cancelled));
     }
 
     [Fact]
