@@ -36,8 +36,11 @@ dotnet tool install Sharpformer.Cli --version "$version" --tool-path "$tmp/tools
 translated=$(echo "1 2 3" | "$tmp/tools/sharpformer" translate --model "$tmp/run") || fail "sharpformer translate"
 [ -n "$translated" ] || fail "sharpformer translate printed nothing"
 
-mkdir -p "$tmp/consumer"
-cat >"$tmp/consumer/nuget.config" <<XML
+# Each sample, built as a consumer of the Sharpformer package from the feed (its dependencies from nuget.org).
+consumer() { # consumer SAMPLE: builds samples/SAMPLE/Program.cs against the package into $tmp/SAMPLE
+    local dir="$tmp/$1"
+    mkdir -p "$dir"
+    cat >"$dir/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources><clear /><add key="feed" value="$feed" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources>
@@ -47,14 +50,20 @@ cat >"$tmp/consumer/nuget.config" <<XML
   </packageSourceMapping>
 </configuration>
 XML
-cat >"$tmp/consumer/Consumer.csproj" <<XML
+    cat >"$dir/Consumer.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
   <ItemGroup><PackageReference Include="Sharpformer" Version="$version" /></ItemGroup>
 </Project>
 XML
-cp "$repo/samples/BatchedTranslation/Program.cs" "$tmp/consumer/Program.cs"
-dotnet build "$tmp/consumer" -c Release --nologo -v quiet >&2 || fail "a consumer of the Sharpformer package does not build"
-out=$(echo "4 5 6" | dotnet "$tmp/consumer/bin/Release/net10.0/Consumer.dll" "$tmp/run" 1) || fail "the consumer program failed"
-grep -q "batch of" <<<"$out" || fail "the consumer program did not translate: $out"
-echo "packaging: packages, tool and consumer OK ($version)"
+    cp "$repo/samples/$1/Program.cs" "$dir/Program.cs"
+    dotnet build "$dir" -c Release --nologo -v quiet >&2 || fail "samples/$1 as a consumer of the Sharpformer package does not build"
+}
+consumer BatchedTranslation
+out=$(echo "4 5 6" | dotnet "$tmp/BatchedTranslation/bin/Release/net10.0/Consumer.dll" "$tmp/run" 1) || fail "the BatchedTranslation consumer failed"
+grep -q "batch of" <<<"$out" || fail "the BatchedTranslation consumer did not translate: $out"
+consumer TrainAndTranslate
+printf '1 2 3\t3 2 1\n4 5\t5 4\n6 7 8 9\t9 8 7 6\n' >"$tmp/pairs.tsv"
+out=$(dotnet "$tmp/TrainAndTranslate/bin/Release/net10.0/Consumer.dll" "$tmp/pairs.tsv" "$tmp/pairs.tsv" "$tmp/sample-run" 20) || fail "the TrainAndTranslate consumer failed"
+grep -q "trained 20 steps" <<<"$out" || fail "the TrainAndTranslate consumer did not train: $out"
+echo "packaging: packages, tool and the samples as package consumers OK ($version)"
