@@ -37,8 +37,8 @@ translated=$(echo "1 2 3" | "$tmp/tools/sharpformer" translate --model "$tmp/run
 [ -n "$translated" ] || fail "sharpformer translate printed nothing"
 
 # Each sample, built as a consumer of the Sharpformer package from the feed (its dependencies from nuget.org).
-consumer() { # consumer SAMPLE: builds samples/SAMPLE/Program.cs against the package into $tmp/SAMPLE
-    local dir="$tmp/$1"
+consumer() { # consumer SAMPLE [SDK]: builds samples/SAMPLE/Program.cs against the package into $tmp/SAMPLE
+    local dir="$tmp/$1" sdk="${2:-Microsoft.NET.Sdk}"
     mkdir -p "$dir"
     cat >"$dir/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
@@ -51,7 +51,7 @@ consumer() { # consumer SAMPLE: builds samples/SAMPLE/Program.cs against the pac
 </configuration>
 XML
     cat >"$dir/Consumer.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
+<Project Sdk="$sdk">
   <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
   <ItemGroup><PackageReference Include="Sharpformer" Version="$version" /></ItemGroup>
 </Project>
@@ -66,4 +66,15 @@ consumer TrainAndTranslate
 printf '1 2 3\t3 2 1\n4 5\t5 4\n6 7 8 9\t9 8 7 6\n' >"$tmp/pairs.tsv"
 out=$(dotnet "$tmp/TrainAndTranslate/bin/Release/net10.0/Consumer.dll" "$tmp/pairs.tsv" "$tmp/pairs.tsv" "$tmp/sample-run" 20) || fail "the TrainAndTranslate consumer failed"
 grep -q "trained 20 steps" <<<"$out" || fail "the TrainAndTranslate consumer did not train: $out"
+consumer AspNetEndpoint Microsoft.NET.Sdk.Web
+port=$(( 20000 + RANDOM % 20000 ))
+dotnet "$tmp/AspNetEndpoint/bin/Release/net10.0/Consumer.dll" "$tmp/run" --urls "http://127.0.0.1:$port" >"$tmp/endpoint.log" 2>&1 &
+endpoint=$!
+out=""
+for _ in $(seq 1 60); do
+    out=$(curl -s -X POST "http://127.0.0.1:$port/translate" -H 'content-type: application/json' -d '{"text": "1 2 3"}' 2>/dev/null) && [ -n "$out" ] && break
+    sleep 0.5
+done
+kill "$endpoint" 2>/dev/null; wait "$endpoint" 2>/dev/null
+grep -q '"translation"' <<<"$out" || fail "the AspNetEndpoint consumer did not translate: $out $(tail -n 3 "$tmp/endpoint.log")"
 echo "packaging: packages, tool and the samples as package consumers OK ($version)"
