@@ -31,8 +31,9 @@ internal sealed class RecipeOptions
     private readonly Option<int?> _ff = new("--ff") { Description = "Feed-forward inner size." };
     private readonly Option<float?> _dropout = new("--dropout") { Description = "Dropout probability." };
     private readonly Option<float?> _smoothing = new("--label-smoothing") { Description = "Label smoothing." };
-    private readonly Option<Sharpformer.Data.TokenizerKind?> _tokenizer = new("--tokenizer") { Description = "char, word, bpe (learned from the training text) or sentencepiece (a given model)." };
+    private readonly Option<Sharpformer.Data.TokenizerKind?> _tokenizer = new("--tokenizer") { Description = "char, word, bpe (learned from the training text), sentencepiece or huggingface (a given model file)." };
     private readonly Option<FileInfo?> _sentencePiece = new("--sentencepiece-model") { Description = "SentencePiece model file (.model, BPE or unigram) for --tokenizer sentencepiece; implies it." };
+    private readonly Option<FileInfo?> _tokenizerJson = new("--tokenizer-json") { Description = "Hugging Face tokenizer.json (byte-level BPE, as GPT-2's) for --tokenizer huggingface; implies it." };
     private readonly Option<int?> _merges = new("--bpe-merges") { Description = "BPE merges." };
     private readonly Option<int?> _evalEvery = new("--eval-every") { Description = "Steps between evaluations/checkpoints." };
     private readonly Option<int?> _accumulate = new("--accumulate") { Description = "Micro-batches whose gradients add up before each optimiser step." };
@@ -41,7 +42,7 @@ internal sealed class RecipeOptions
     private readonly Option<ulong?> _seed = new("--seed") { Description = "Random seed." };
 
     /// <summary>Every override option, to add to the command.</summary>
-    public IReadOnlyList<Option> All => [_hidden, _embedding, _steps, _maxTime, _paceToBudget, _maxTokens, _lrFactor, _warmup, _schedule, _lr, _dModel, _heads, _layers, _encoderLayers, _decoderLayers, _normFirst, _activation, _keepLast, _gradNorms, _ff, _dropout, _smoothing, _tokenizer, _sentencePiece, _merges, _evalEvery, _accumulate, _clip, _metric, _seed];
+    public IReadOnlyList<Option> All => [_hidden, _embedding, _steps, _maxTime, _paceToBudget, _maxTokens, _lrFactor, _warmup, _schedule, _lr, _dModel, _heads, _layers, _encoderLayers, _decoderLayers, _normFirst, _activation, _keepLast, _gradNorms, _ff, _dropout, _smoothing, _tokenizer, _sentencePiece, _tokenizerJson, _merges, _evalEvery, _accumulate, _clip, _metric, _seed];
 
     /// <summary>The recipe with every given override applied.</summary>
     public TrainingRecipe Apply(ParseResult r, TrainingRecipe recipe)
@@ -74,9 +75,9 @@ internal sealed class RecipeOptions
             Schedule = r.GetValue(_schedule) ?? recipe.Schedule,
             LearningRate = r.GetValue(_lr) ?? recipe.LearningRate,
             LabelSmoothing = r.GetValue(_smoothing) ?? recipe.LabelSmoothing,
-            Tokenizer = r.GetValue(_tokenizer) ?? (r.GetValue(_sentencePiece) is null ? recipe.Tokenizer : Sharpformer.Data.TokenizerKind.SentencePiece),
-            TargetTokenizer = r.GetValue(_tokenizer) is null && r.GetValue(_sentencePiece) is not null ? null : recipe.TargetTokenizer,
-            SentencePieceModel = r.GetValue(_sentencePiece)?.FullName ?? recipe.SentencePieceModel,
+            Tokenizer = r.GetValue(_tokenizer) ?? GivenTokenizer(r)?.Kind ?? recipe.Tokenizer,
+            TargetTokenizer = r.GetValue(_tokenizer) is null && GivenTokenizer(r) is not null ? null : recipe.TargetTokenizer,
+            TokenizerModel = GivenTokenizer(r)?.File ?? recipe.TokenizerModel,
             BpeMerges = r.GetValue(_merges) ?? recipe.BpeMerges,
             EvalEvery = r.GetValue(_evalEvery) ?? recipe.EvalEvery,
             AccumulationSteps = r.GetValue(_accumulate) ?? recipe.AccumulationSteps,
@@ -87,4 +88,13 @@ internal sealed class RecipeOptions
             LogGradientNorms = r.GetValue(_gradNorms) || recipe.LogGradientNorms,
         };
     }
+
+    // A tokenizer model file given on the command line, with the kind it implies (both options at once are refused).
+    private (Sharpformer.Data.TokenizerKind Kind, string File)? GivenTokenizer(ParseResult r) => (r.GetValue(_sentencePiece), r.GetValue(_tokenizerJson)) switch
+    {
+        ({ }, { }) => throw new UserError("give --sentencepiece-model or --tokenizer-json, not both."),
+        ({ } model, null) => (Sharpformer.Data.TokenizerKind.SentencePiece, model.FullName),
+        (null, { } json) => (Sharpformer.Data.TokenizerKind.HuggingFace, json.FullName),
+        _ => null,
+    };
 }

@@ -6,7 +6,7 @@ namespace Sharpformer.Data;
 
 /// <summary>
 /// The JSON form of a saved tokenizer: its kind, format version, every token by id, and for BPE the merges in rank
-/// order as "left right" strings (pieces never contain a space), for SentencePiece the model file in base64. Reading checks the structure; the tokenizers check
+/// order as "left right" strings (pieces never contain a space), for SentencePiece and Hugging Face tokenizers their model file in base64. Reading checks the structure; the tokenizers check
 /// that the content is consistent.
 /// </summary>
 internal sealed class TokenizerFile
@@ -30,7 +30,7 @@ internal sealed class TokenizerFile
 
     public string[]? Merges { get; init; }
 
-    /// <summary>A SentencePiece tokenizer's model file, base64-encoded.</summary>
+    /// <summary>The model file of a SentencePiece or Hugging Face tokenizer (<c>.model</c>, <c>tokenizer.json</c>), base64-encoded.</summary>
     public string? Model { get; init; }
 
     /// <summary>Writes the file atomically.</summary>

@@ -1,6 +1,6 @@
 namespace Sharpformer.Data;
 
-/// <summary>The kinds of tokenizer a recipe can train: the tag <c>recipe.json</c> stores ("char", "word", "bpe", "sentence_piece").</summary>
+/// <summary>The kinds of tokenizer a recipe can train: the tag <c>recipe.json</c> stores ("char", "word", "bpe", "sentence_piece", "hugging_face").</summary>
 public enum TokenizerKind
 {
     /// <summary>One token per character (Unicode code point): <see cref="CharTokenizer"/>.</summary>
@@ -14,4 +14,7 @@ public enum TokenizerKind
 
     /// <summary>A given SentencePiece model (BPE or unigram; not learned by the run): <see cref="SentencePieceTokenizer"/>.</summary>
     SentencePiece,
+
+    /// <summary>A given Hugging Face <c>tokenizer.json</c> of byte-level BPE: <see cref="HuggingFaceTokenizer"/>.</summary>
+    HuggingFace,
 }

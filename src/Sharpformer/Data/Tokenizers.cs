@@ -18,9 +18,10 @@ public static class Tokenizers
                 CharTokenizer.KindName => new CharTokenizer(Vocabulary()),
                 WordTokenizer.KindName => new WordTokenizer(Vocabulary()),
                 BpeTokenizer.KindName => new BpeTokenizer(Vocabulary(), ParseMerges(path, file.Merges)),
-                SentencePieceTokenizer.KindName => LoadSentencePiece(path, file),
+                SentencePieceTokenizer.KindName => WithListedTokens(path, file, SentencePieceTokenizer.FromBytes(EmbeddedModel(path, file), path)),
+                HuggingFaceTokenizer.KindName => WithListedTokens(path, file, HuggingFaceTokenizer.FromBytes(EmbeddedModel(path, file), path)),
                 _ => throw new DataFormatException(path, null,
-                    $"unknown tokenizer kind '{file.Kind}' (expected {CharTokenizer.KindName}, {WordTokenizer.KindName}, {BpeTokenizer.KindName} or {SentencePieceTokenizer.KindName})"),
+                    $"unknown tokenizer kind '{file.Kind}' (expected {CharTokenizer.KindName}, {WordTokenizer.KindName}, {BpeTokenizer.KindName}, {SentencePieceTokenizer.KindName} or {HuggingFaceTokenizer.KindName})"),
             };
         }
         catch (ArgumentException e)
@@ -29,22 +30,23 @@ public static class Tokenizers
         }
     }
 
-    private static SentencePieceTokenizer LoadSentencePiece(string path, TokenizerFile file)
+    // The model file a SentencePiece or Hugging Face tokenizer file embeds (base64).
+    private static byte[] EmbeddedModel(string path, TokenizerFile file)
     {
-        byte[] model;
         try
         {
-            model = Convert.FromBase64String(file.Model ?? throw new DataFormatException(path, null, "a sentencepiece tokenizer file needs its 'model'"));
+            return Convert.FromBase64String(file.Model ?? throw new DataFormatException(path, null, $"a {file.Kind} tokenizer file needs its 'model'"));
         }
         catch (FormatException)
         {
-            throw new DataFormatException(path, null, "the sentencepiece 'model' is not base64");
+            throw new DataFormatException(path, null, $"the {file.Kind} 'model' is not base64");
         }
-        var tokenizer = SentencePieceTokenizer.FromBytes(model, path);
-        if (tokenizer.VocabSize != file.Tokens!.Length)
-            throw new DataFormatException(path, null, $"the sentencepiece model has {tokenizer.VocabSize} ids but the file lists {file.Tokens.Length} tokens");
-        return tokenizer;
     }
+
+    private static ITokenizer WithListedTokens(string path, TokenizerFile file, ITokenizer tokenizer) =>
+        tokenizer.VocabSize == file.Tokens!.Length
+            ? tokenizer
+            : throw new DataFormatException(path, null, $"the {file.Kind} model has {tokenizer.VocabSize} ids but the file lists {file.Tokens.Length} tokens");
 
     private static List<(string Left, string Right)> ParseMerges(string path, string[]? merges)
     {

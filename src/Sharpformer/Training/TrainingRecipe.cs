@@ -37,8 +37,11 @@ public sealed record TrainingRecipe
     /// <summary>Tokenizer kind of the target side when it differs from the source's (e.g. letters in, phonemes out).</summary>
     [JsonPropertyName("target_tokenizer")] public TokenizerKind? TargetTokenizer { get; init; }
 
-    /// <summary>The SentencePiece model file when a side's tokenizer is <see cref="TokenizerKind.SentencePiece"/>.</summary>
-    [JsonPropertyName("sentencepiece_model")] public string? SentencePieceModel { get; init; }
+    /// <summary>
+    /// The tokenizer's model file when a side's tokenizer is given rather than learned: a SentencePiece <c>.model</c>
+    /// (<see cref="TokenizerKind.SentencePiece"/>) or a Hugging Face <c>tokenizer.json</c> (<see cref="TokenizerKind.HuggingFace"/>).
+    /// </summary>
+    [JsonPropertyName("tokenizer_model")] public string? TokenizerModel { get; init; }
 
     /// <summary>Merges learned when <see cref="Tokenizer"/> is <see cref="TokenizerKind.Bpe"/>.</summary>
     [JsonPropertyName("bpe_merges")] public int BpeMerges { get; init; } = 8000;

@@ -100,8 +100,10 @@ public static class TranslationTraining
             TokenizerKind.Char => CharTokenizer.Build(texts),
             TokenizerKind.Word => WordTokenizer.Build(texts),
             TokenizerKind.Bpe => BpeTokenizer.Train(texts, merges),
-            TokenizerKind.SentencePiece => SentencePieceTokenizer.Load(recipe.SentencePieceModel
+            TokenizerKind.SentencePiece => SentencePieceTokenizer.Load(recipe.TokenizerModel
                 ?? throw new ArgumentException("the sentencepiece tokenizer needs its model file (--sentencepiece-model FILE).")),
+            TokenizerKind.HuggingFace => HuggingFaceTokenizer.Load(recipe.TokenizerModel
+                ?? throw new ArgumentException("the huggingface tokenizer needs its tokenizer.json (--tokenizer-json FILE).")),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown tokenizer kind."),
         };
         if (recipe.UsesSharedVocabulary)

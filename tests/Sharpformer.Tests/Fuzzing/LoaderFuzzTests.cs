@@ -55,7 +55,8 @@ public sealed class LoaderFuzzTests : IDisposable
             var tokenizer = Tokenizers.Load(path);
             foreach (var text in texts) tokenizer.Decode(tokenizer.Encode(text));
         }, Saved(WordTokenizer.Build(texts)), Saved(BpeTokenizer.Train(texts, 10)),
-            Saved(SentencePieceTokenizer.Load(Path.Combine(AppContext.BaseDirectory, "fixtures", "sentencepiece", "bpe.model"))));
+            Saved(SentencePieceTokenizer.Load(Path.Combine(AppContext.BaseDirectory, "fixtures", "sentencepiece", "bpe.model"))),
+            Saved(HuggingFaceTokenizer.Load(Path.Combine(AppContext.BaseDirectory, "fixtures", "hf-tokenizer", "tokenizer.json"))));
     }
 
     [Fact]

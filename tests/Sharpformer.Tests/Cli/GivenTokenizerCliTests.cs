@@ -2,8 +2,11 @@ using Sharpformer.Tests.IO;
 
 namespace Sharpformer.Tests.Cli;
 
-/// <summary>`train --sentencepiece-model FILE`: a run tokenized by a given SentencePiece model, which its folder then carries.</summary>
-public sealed class SentencePieceCliTests
+/// <summary>
+/// `train --sentencepiece-model FILE` and `train --tokenizer-json FILE`: a run tokenized by a given SentencePiece model
+/// or Hugging Face tokenizer.json, which its folder then carries.
+/// </summary>
+public sealed class GivenTokenizerCliTests
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", "sentencepiece", name);
 
@@ -37,5 +40,26 @@ public sealed class SentencePieceCliTests
             Assert.Contains(expected, berr);
             Assert.Single(berr.TrimEnd('\n').Split('\n'));
         }
+    }
+
+    [Fact]
+    public void A_run_trains_and_translates_with_a_tokenizer_json_and_both_options_at_once_are_refused()
+    {
+        using var dir = new TemporaryDirectory();
+        var lines = File.ReadLines(Fixture("sentences.txt")).Skip(20).Take(40).Select(l => l.Length > 40 ? l[..40] : l).ToList();
+        File.WriteAllLines(dir.File("train.tsv"), lines.Select(l => $"{l}\t{l}"));
+        string json = Path.Combine(AppContext.BaseDirectory, "fixtures", "hf-tokenizer", "tokenizer.json");
+        string run = dir.File("run");
+        var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--train", dir.File("train.tsv"), "--dev", dir.File("train.tsv"), "--preset", "tiny",
+            "--tokenizer-json", json, "--steps", "2", "--eval-every", "2", "--out", run);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("\"kind\": \"huggingface\"", File.ReadAllText(Path.Combine(run, "tokenizer.target.json")));
+        var (tcode, translations, terr) = SharpformerProcess.Run("naïve 🙂\n", "translate", "--model", run);
+        Assert.True(tcode == 0, terr);
+        Assert.Single(translations.TrimEnd('\n').Split('\n'));
+        var (bcode, _, berr) = SharpformerProcess.Run(null, "train", "--train", dir.File("train.tsv"), "--dev", dir.File("train.tsv"), "--preset", "tiny",
+            "--tokenizer-json", json, "--sentencepiece-model", Fixture("bpe.model"), "--steps", "1", "--out", dir.File("both"));
+        Assert.Equal(1, bcode);
+        Assert.Contains("not both", berr);
     }
 }
