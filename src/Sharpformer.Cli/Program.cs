@@ -21,6 +21,7 @@ var root = new RootCommand("Sharpformer: build, train, run and explain sequence 
     ImportTorchCommand.Create(),
     AverageCommand.Create(),
     ExportOnnxCommand.Create(),
+    QuantizeCommand.Create(),
     ExperimentCommand.Create(),
     bench,
 };

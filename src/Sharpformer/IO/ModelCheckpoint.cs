@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sharpformer.Kernels;
 using Sharpformer.Models;
 using Sharpformer.NN;
 using Sharpformer.Tensors;
@@ -7,7 +8,9 @@ namespace Sharpformer.IO;
 
 /// <summary>
 /// A model checkpoint folder: <c>config.json</c> (the family's config record, whose <c>kind</c> says which model to
-/// build) and <c>model.safetensors</c> (the state dict). Both files are written atomically.
+/// build) and <c>model.safetensors</c> (the state dict). Both files are written atomically. An int8 checkpoint
+/// (<see cref="SaveInt8"/>) stores every Linear weight as I8 with an F32 scale per output row beside it
+/// (<c>NAME_scale</c>); it loads into a model that computes those layers in int8 (<see cref="ComputeType.Int8"/>).
 /// </summary>
 public static class ModelCheckpoint
 {
@@ -27,14 +30,72 @@ public static class ModelCheckpoint
         AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), config.ToJson());
     }
 
-    /// <summary>Loads the config and builds the model it describes with the saved weights.</summary>
+    /// <summary>The suffix of the per-row scale tensor beside an int8 weight.</summary>
+    public const string Int8ScaleSuffix = "_scale";
+
+    /// <summary>
+    /// Saves <paramref name="model"/> with every <see cref="Linear"/> weight quantized to int8 (symmetric, one scale per
+    /// output row, <see cref="Int8Matrix"/>): about a quarter of those bytes. The rest stays float32.
+    /// </summary>
+    public static void SaveInt8(string directory, IModelConfig config, Module model)
+    {
+        Directory.CreateDirectory(directory);
+        var linearWeights = model.Modules().OfType<Linear>().Select(l => (object)l.Weight).ToHashSet(ReferenceEqualityComparer.Instance);
+        var writer = new SafetensorsWriter().AddMetadata("format", "sharpformer").AddMetadata("kind", config.Kind).AddMetadata("compute_type", "int8");
+        foreach (var (name, tensor) in model.StateDict())
+        {
+            if (!linearWeights.Contains(tensor)) { writer.Add(name, tensor); continue; }
+            var quantized = Int8Matrix.Quantize(tensor.Data, tensor.Shape[0], tensor.Shape[1]);
+            writer.AddInt8(name, quantized.Values, quantized.Rows, quantized.Columns);
+            writer.Add(name + Int8ScaleSuffix, Tensor.FromArray(quantized.Scales, quantized.Rows));
+        }
+        writer.Save(Path.Combine(directory, WeightsFile));
+        AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), config.ToJson());
+    }
+
+    /// <summary>
+    /// Loads the config and builds the model it describes with the saved weights. Int8 weights are restored exactly
+    /// (their integers and scales) and computed in int8; a missing or mismatched scale tensor is an
+    /// <see cref="InvalidDataException"/> naming the file and tensor.
+    /// </summary>
     public static (IModelConfig Config, Module Model) Load(string directory, Rng rng)
     {
         var config = ReadConfig(Path.Combine(directory, ConfigFile));
         var model = Build(config, rng);
         using var file = SafetensorsFile.Open(Path.Combine(directory, WeightsFile));
-        model.LoadStateDict(file.Names.ToDictionary(n => n, file.ReadTensor));
+        var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        bool int8 = false;
+        foreach (var name in file.Names)
+        {
+            if (file.GetEntry(name).Dtype == SafetensorsDtype.I8) { state[name] = Dequantize(file, name); int8 = true; }
+            else if (!IsScaleOfInt8(file, name)) state[name] = file.ReadTensor(name);
+        }
+        model.LoadStateDict(state);
+        if (int8) ComputeType.Int8.ApplyTo(model); // the same integers and scales again: quantizing q·s gives back q
         return (config, model);
+    }
+
+    private static bool IsScaleOfInt8(SafetensorsFile file, string name) =>
+        name.EndsWith(Int8ScaleSuffix, StringComparison.Ordinal) && file.Contains(name[..^Int8ScaleSuffix.Length])
+        && file.GetEntry(name[..^Int8ScaleSuffix.Length]).Dtype == SafetensorsDtype.I8;
+
+    private static Tensor Dequantize(SafetensorsFile file, string name)
+    {
+        var (values, shape) = file.ReadInt8(name);
+        string scaleName = name + Int8ScaleSuffix;
+        if (shape.Length != 2) throw new InvalidDataException($"{file.Source}: int8 tensor '{name}' has {shape.Length} dimensions; int8 weights are matrices.");
+        if (!file.Contains(scaleName)) throw new InvalidDataException($"{file.Source}: int8 tensor '{name}' has no scale tensor '{scaleName}'.");
+        var scales = file.ReadTensor(scaleName);
+        if (scales.Shape is not [var rows] || rows != shape[0])
+            throw new InvalidDataException($"{file.Source}: scale tensor '{scaleName}' has shape {Shape.Format(scales.Shape)}; '{name}' has {shape[0]} rows.");
+        var scale = scales.Data;
+        if (scale.ToArray().Any(s => !float.IsFinite(s) || s < 0))
+            throw new InvalidDataException($"{file.Source}: scale tensor '{scaleName}' holds a negative or non-finite scale.");
+        var weight = Tensor.Empty(shape);
+        var data = weight.Data;
+        for (int r = 0, i = 0; r < shape[0]; r++)
+            for (int c = 0; c < shape[1]; c++, i++) data[i] = values[i] * scale[r];
+        return weight;
     }
 
     /// <summary>Reads a <c>config.json</c> of any model family, naming the file when it is missing or invalid.</summary>

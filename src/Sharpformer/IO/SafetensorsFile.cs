@@ -150,6 +150,19 @@ public sealed class SafetensorsFile : IDisposable
         return new IntTensor(data, dims);
     }
 
+    /// <summary>Reads the I8 tensor <paramref name="name"/> (quantized weights) with its shape.</summary>
+    /// <exception cref="InvalidOperationException">The tensor does not hold I8 data.</exception>
+    public (sbyte[] Values, int[] Shape) ReadInt8(string name)
+    {
+        var entry = GetEntry(name);
+        if (entry.Dtype != SafetensorsDtype.I8)
+            throw new InvalidOperationException($"Tensor '{name}' in safetensors file '{Source}' has dtype {entry.Dtype.HeaderName()}; ReadInt8 reads I8 data.");
+        var dims = CheckedDims(entry);
+        var data = new sbyte[entry.ElementCount];
+        ReadElements<sbyte>(entry, data.AsSpan(), (source, destination) => MemoryMarshal.Cast<byte, sbyte>(source).CopyTo(destination));
+        return (data, dims);
+    }
+
     /// <summary>Closes the underlying stream (unless it was opened with leaveOpen).</summary>
     public void Dispose()
     {

@@ -27,9 +27,9 @@ public sealed class SafetensorsWriter
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
 
-    private sealed record PendingTensor(string Name, SafetensorsDtype Dtype, int[] Shape, Tensor? Floats, IntTensor? Ints)
+    private sealed record PendingTensor(string Name, SafetensorsDtype Dtype, int[] Shape, Tensor? Floats, IntTensor? Ints, sbyte[]? Bytes = null)
     {
-        public long ByteLength => (long)(Floats?.Length ?? Ints!.Length) * Dtype.ElementSize();
+        public long ByteLength => (long)(Floats?.Length ?? Ints?.Length ?? Bytes!.Length) * Dtype.ElementSize();
     }
 
     /// <summary>Adds a float tensor, stored as F32.</summary>
@@ -46,6 +46,15 @@ public sealed class SafetensorsWriter
         if (dtype is not (SafetensorsDtype.I64 or SafetensorsDtype.I32))
             throw new ArgumentException($"Integer tensor '{name}' can be stored as I64 or I32, not {dtype.HeaderName()}.", nameof(dtype));
         return Add(new PendingTensor(CheckName(name), dtype, tensor.Shape.ToArray(), null, tensor));
+    }
+
+    /// <summary>Adds an int8 tensor (I8), for example quantized weights; <paramref name="shape"/>'s product must be the length.</summary>
+    public SafetensorsWriter AddInt8(string name, sbyte[] values, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (shape.Aggregate(1L, (a, b) => a * b) != values.Length)
+            throw new ArgumentException($"Int8 tensor '{name}': shape [{string.Join(", ", shape)}] does not hold {values.Length} values.", nameof(shape));
+        return Add(new PendingTensor(CheckName(name), SafetensorsDtype.I8, [.. shape], null, null, values));
     }
 
     /// <summary>Adds a key-value pair to the header's <c>__metadata__</c> object.</summary>
@@ -146,6 +155,11 @@ public sealed class SafetensorsWriter
             ReadOnlySpan<float> data = floats.Data;
             for (int start = 0; start < data.Length; start += ChunkElements)
                 stream.Write(MemoryMarshal.AsBytes(data.Slice(start, Math.Min(ChunkElements, data.Length - start))));
+            return;
+        }
+        if (tensor.Bytes is { } bytes)
+        {
+            stream.Write(MemoryMarshal.AsBytes(bytes.AsSpan()));
             return;
         }
         var ints = tensor.Ints!.Data;

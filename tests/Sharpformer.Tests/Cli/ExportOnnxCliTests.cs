@@ -57,6 +57,29 @@ public sealed class ExportOnnxCliTests
         Assert.Equal(["onnx", "rnn", "run"], Directory.GetDirectories(dir.Path).Select(Path.GetFileName).Order());
     }
 
+    [Fact]
+    public void Quantize_writes_an_int8_folder_that_translates_like_compute_type_int8_and_refuses_a_run_folder()
+    {
+        using var dir = new TemporaryDirectory();
+        string run = Path.Combine(dir.Path, "run");
+        var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--preset", "tiny", "--steps", "5", "--eval-every", "5",
+            "--train-size", "100", "--out", run);
+        Assert.True(code == 0, stderr);
+        string int8 = Path.Combine(dir.Path, "int8");
+        var (qcode, stdout, qerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", int8);
+        Assert.True(qcode == 0, qerr);
+        Assert.Contains("Quantized the Linear weights to int8", stdout);
+        const string lines = "1 2 3\n4 5 6 7\n9\n";
+        var (_, dynamic, _) = SharpformerProcess.Run(lines, "translate", "--model", run, "--compute-type", "int8", "--nbest", "2");
+        var (tcode, stored, terr) = SharpformerProcess.Run(lines, "translate", "--model", int8, "--nbest", "2");
+        Assert.True(tcode == 0, terr);
+        Assert.Equal(dynamic, stored); // the same integers and scales: the same hypotheses and scores
+        var (rcode, _, rerr) = SharpformerProcess.Run(null, "quantize", "--model", int8, "--out", run);
+        Assert.Equal(1, rcode);
+        Assert.Contains("is not a model folder", rerr);
+        Assert.True(File.Exists(Path.Combine(run, "metrics.jsonl")));
+    }
+
     // index<TAB>output of each n-best line, without the score
     private static string[] Outputs(string nbest) =>
         [.. nbest.TrimEnd('\n').Split('\n').Select(l => string.Join('\t', l.Split('\t')[..^1]))];
