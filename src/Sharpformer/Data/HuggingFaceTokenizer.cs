@@ -147,13 +147,7 @@ public sealed partial class HuggingFaceTokenizer : ITokenizer
     public string TokenText(int id) => id < SpecialTokens.Count ? SpecialTokens.Names[id] : _tokens[id - SpecialTokens.Count] ?? $"<{id}>";
 
     /// <inheritdoc />
-    public void Save(string path) => new TokenizerFile
-    {
-        Kind = KindName,
-        Version = TokenizerFile.CurrentVersion,
-        Tokens = [.. Enumerable.Range(0, VocabSize).Select(TokenText)],
-        Model = Convert.ToBase64String(_json),
-    }.Write(path);
+    public void Save(string path) => TokenizerFile.WithModel(this, _json).Write(path);
 
     private string Prefixed(string text) => _addPrefixSpace && !text.StartsWith(' ') ? " " + text : text;
 }

@@ -138,11 +138,5 @@ public sealed class SentencePieceTokenizer : ITokenizer
     public string TokenText(int id) => id < SpecialTokens.Count ? SpecialTokens.Names[id] : _pieces[id - SpecialTokens.Count] ?? $"<{id}>";
 
     /// <inheritdoc />
-    public void Save(string path) => new TokenizerFile
-    {
-        Kind = KindName,
-        Version = TokenizerFile.CurrentVersion,
-        Tokens = [.. Enumerable.Range(0, VocabSize).Select(TokenText)],
-        Model = Convert.ToBase64String(_model),
-    }.Write(path);
+    public void Save(string path) => TokenizerFile.WithModel(this, _model).Write(path);
 }

@@ -33,6 +33,15 @@ internal sealed class TokenizerFile
     /// <summary>The model file of a SentencePiece or Hugging Face tokenizer (<c>.model</c>, <c>tokenizer.json</c>), base64-encoded.</summary>
     public string? Model { get; init; }
 
+    /// <summary>The file of a tokenizer read from a model file (SentencePiece, Hugging Face): its token list and the file itself.</summary>
+    public static TokenizerFile WithModel(ITokenizer tokenizer, ReadOnlySpan<byte> model) => new()
+    {
+        Kind = tokenizer.Kind,
+        Version = CurrentVersion,
+        Tokens = [.. Enumerable.Range(0, tokenizer.VocabSize).Select(tokenizer.TokenText)],
+        Model = Convert.ToBase64String(model),
+    };
+
     /// <summary>Writes the file atomically.</summary>
     public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
 

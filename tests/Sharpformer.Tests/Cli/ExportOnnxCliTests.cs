@@ -9,10 +9,7 @@ public sealed class ExportOnnxCliTests
     public void A_trained_transformer_exports_and_a_recurrent_model_or_a_non_model_folder_is_refused_with_one_line()
     {
         using var dir = new TemporaryDirectory();
-        string run = Path.Combine(dir.Path, "run");
-        var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--preset", "tiny", "--steps", "5", "--eval-every", "5",
-            "--train-size", "100", "--out", run);
-        Assert.True(code == 0, stderr);
+        string run = TrainedRun(dir.Path);
 
         string onnx = Path.Combine(dir.Path, "onnx");
         var (ecode, stdout, eerr) = SharpformerProcess.Run(null, "export-onnx", "--model", run, "--out", onnx);
@@ -38,7 +35,7 @@ public sealed class ExportOnnxCliTests
         Assert.Contains("model.onnx.json", werr);
 
         string rnn = Path.Combine(dir.Path, "rnn");
-        (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--arch", "gru", "--preset", "tiny", "--steps", "2",
+        var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--arch", "gru", "--preset", "tiny", "--steps", "2",
             "--eval-every", "2", "--train-size", "50", "--out", rnn);
         Assert.True(code == 0, stderr);
         foreach (var (args, expected) in new[]
@@ -61,10 +58,7 @@ public sealed class ExportOnnxCliTests
     public void Quantize_writes_an_int8_folder_that_translates_like_compute_type_int8_and_refuses_a_run_folder()
     {
         using var dir = new TemporaryDirectory();
-        string run = Path.Combine(dir.Path, "run");
-        var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--preset", "tiny", "--steps", "5", "--eval-every", "5",
-            "--train-size", "100", "--out", run);
-        Assert.True(code == 0, stderr);
+        string run = TrainedRun(dir.Path);
         string int8 = Path.Combine(dir.Path, "int8");
         var (qcode, stdout, qerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", int8);
         Assert.True(qcode == 0, qerr);
@@ -78,6 +72,16 @@ public sealed class ExportOnnxCliTests
         Assert.Equal(1, rcode);
         Assert.Contains("is not a model folder", rerr);
         Assert.True(File.Exists(Path.Combine(run, "metrics.jsonl")));
+    }
+
+    // A Transformer trained for 5 steps on the reverse task, in ROOT/run.
+    private static string TrainedRun(string root)
+    {
+        string run = Path.Combine(root, "run");
+        var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--preset", "tiny", "--steps", "5", "--eval-every", "5",
+            "--train-size", "100", "--out", run);
+        Assert.True(code == 0, stderr);
+        return run;
     }
 
     // index<TAB>output of each n-best line, without the score
