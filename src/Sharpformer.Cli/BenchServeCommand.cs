@@ -4,6 +4,7 @@ using System.Text.Json;
 using Sharpformer.Benchmarks;
 using Sharpformer.Cli.Serving;
 using Sharpformer.Decoding;
+using Sharpformer.NN;
 using Sharpformer.Tasks;
 
 namespace Sharpformer.Cli;
@@ -26,16 +27,18 @@ internal static class BenchServeCommand
         var maxBatch = ModelOptions.Positive("--max-batch", "Most sentences the server decodes together.", new ServeOptions().MaxBatch);
         var input = new Option<FileInfo?>("--input") { Description = "Texts to send, one per line (default: held-out rescue reports)." };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
+        var computeType = ModelOptions.ComputeTypeOption();
         var duration = new Option<int?>("--duration") { Description = "Soak: keep the clients sending for this many seconds (instead of --requests), reporting each interval." };
         duration.Validators.Add(d => { if (d.GetValueOrDefault<int?>() is < 1) d.AddError("--duration must be at least 1."); });
         var reportEvery = ModelOptions.Positive("--report-every", "Seconds per reported interval of a soak.", 60);
         var command = new Command("serve", "Measure the latency and throughput of `serve` under concurrent clients.")
         {
-            model, clients, requests, beam, maxBatch, input, json, duration, reportEvery,
+            model, clients, requests, beam, maxBatch, input, json, duration, reportEvery, computeType,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             var loaded = ModelOptions.Load(r.GetValue(model)!);
+            r.GetValue(computeType).ApplyTo(loaded.Module);
             var file = r.GetValue(input);
             if (file is not null) CommandErrors.RequireFile(file.FullName);
             var texts = file is null

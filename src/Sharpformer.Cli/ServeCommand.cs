@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Sharpformer.Cli.Serving;
 using Sharpformer.Decoding;
+using Sharpformer.NN;
 
 namespace Sharpformer.Cli;
 
@@ -33,9 +34,10 @@ internal static class ServeCommand
             DefaultValueFactory = _ => defaults.MinBodyBytesPerSecond,
         };
         var maxConnections = ModelOptions.Positive("--max-connections", "Most open connections; further ones are refused.", (int)defaults.MaxConnections);
+        var computeType = ModelOptions.ComputeTypeOption();
         var command = new Command("serve", "Serve a model over HTTP: a translation and attention API and an attention explorer page.")
         {
-            model, urls, maxBatch, maxInput, maxTexts, requestTimeout, headersTimeout, minRate, maxConnections,
+            model, urls, maxBatch, maxInput, maxTexts, requestTimeout, headersTimeout, minRate, maxConnections, computeType,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -47,6 +49,7 @@ internal static class ServeCommand
                 MinBodyBytesPerSecond = r.GetValue(minRate), MaxConnections = r.GetValue(maxConnections),
             }.Validate();
             var loaded = ModelOptions.Load(r.GetValue(model)!);
+            r.GetValue(computeType).ApplyTo(loaded.Module);
             return Serve(loaded, options, r.GetValue(model)!.FullName).GetAwaiter().GetResult();
         }));
         return command;

@@ -6,8 +6,10 @@ namespace Sharpformer.Tests.Cli.Serving;
 /// <summary>`sharpformer bench serve` as a process: it serves a saved model in-process and measures it under concurrent clients.</summary>
 public sealed class BenchServeTests
 {
-    [Fact]
-    public void Bench_serve_reports_latency_percentiles_and_throughput_as_json()
+    [Theory]
+    [InlineData("float32")]
+    [InlineData("int8")]
+    public void Bench_serve_reports_latency_percentiles_and_throughput_as_json(string computeType)
     {
         using var dir = new TemporaryDirectory();
         ServedModel.CreateModel().Save(dir.Path);
@@ -15,7 +17,7 @@ public sealed class BenchServeTests
         File.WriteAllLines(input, ServedModel.Texts);
 
         var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "serve", "--model", dir.Path, "--clients", "4", "--requests", "12",
-            "--beam", "2", "--input", input, "--json");
+            "--beam", "2", "--input", input, "--json", "--compute-type", computeType);
 
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
