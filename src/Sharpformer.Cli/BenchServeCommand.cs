@@ -68,8 +68,8 @@ internal static class BenchServeCommand
     private static SoakResult Soak(TranslationModel model, ServeOptions options, IReadOnlyList<string> texts, int clients, int beam, int seconds, int every, bool print)
     {
         var report = new Progress<SoakInterval>(i => Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "{0,6:F0} s: {1,6} requests, {2,7:F1} requests/s, p50 {3,5:F0} ms, p99 {4,5:F0} ms, {5} failed, working set {6:F0} MB",
-            i.EndSeconds, i.Load.Requests, i.Load.RequestsPerSecond, i.Load.P50Ms, i.Load.P99Ms, i.Load.Failures, i.WorkingSetMb)));
+            "{0,6:F0} s: {1,6} requests, {2,7:F1} requests/s, p50 {3,5:F0} ms, p99 {4,5:F0} ms, {5} failed, working set {6:F0} MB, live heap {7:F1} MB",
+            i.EndSeconds, i.Load.Requests, i.Load.RequestsPerSecond, i.Load.P50Ms, i.Load.P99Ms, i.Load.Failures, i.WorkingSetMb, i.LiveHeapMb)));
         return Task.Run(async () =>
         {
             await using var server = await TranslationServer.StartAsync(model, options);
@@ -78,9 +78,9 @@ internal static class BenchServeCommand
     }
 
     private static string Describe(SoakResult s) => string.Format(CultureInfo.InvariantCulture,
-        "Soak of {0:F0} s, {1} clients: {2} requests, {3:F1} requests/s, p50 {4:F0} ms, p99 {5:F0} ms, {6} failed; working set {7:F0} MB after the warm-up, {8:F0} MB at the end ({9:+0.0;-0.0}%).",
+        "Soak of {0:F0} s, {1} clients: {2} requests, {3:F1} requests/s, p50 {4:F0} ms, p99 {5:F0} ms, {6} failed; from the first interval's end to the last's: live heap {7:+0.0;-0.0}%, working set {8:+0.0;-0.0}%.",
         s.Intervals.Count > 0 ? s.Intervals[^1].EndSeconds : 0, s.Total.Clients, s.Total.Requests, s.Total.RequestsPerSecond, s.Total.P50Ms, s.Total.P99Ms,
-        s.Total.Failures, s.WorkingSetStartMb, s.WorkingSetEndMb, 100 * s.WorkingSetGrowth);
+        s.Total.Failures, 100 * s.LiveHeapGrowth, 100 * s.WorkingSetGrowth);
 
     private static string Describe(LoadResult r, int beam) => string.Format(CultureInfo.InvariantCulture,
         "POST /api/translate, {0} clients, {1} requests, beam {2}: p50 {3:F0} ms, p99 {4:F0} ms, mean {5:F0} ms, {6:F1} requests/s, mean batch {7:F1} sentences, {8} failed.",

@@ -11,14 +11,21 @@ namespace Sharpformer.Benchmarks;
 /// </summary>
 public sealed record LoadResult(int Clients, int Requests, int Failures, double P50Ms, double P99Ms, double MeanMs, double RequestsPerSecond, double MeanBatch);
 
-/// <summary>One reporting interval of a soak: the requests answered in it, and the process's working set at its end.</summary>
-public sealed record SoakInterval(double EndSeconds, LoadResult Load, double WorkingSetMb);
+/// <summary>
+/// One reporting interval of a soak: the requests answered in it, and at its end the process's working set and its live
+/// managed heap (after a full collection: what a leak would make grow, unlike the working set, which also holds
+/// garbage not yet collected and memory the runtime keeps for reuse).
+/// </summary>
+public sealed record SoakInterval(double EndSeconds, LoadResult Load, double WorkingSetMb, double LiveHeapMb);
 
-/// <summary>A soak: the whole run, its intervals, and the working set after the warm-up and at the end.</summary>
-public sealed record SoakResult(LoadResult Total, IReadOnlyList<SoakInterval> Intervals, double WorkingSetStartMb, double WorkingSetEndMb)
+/// <summary>A soak: the whole run and its intervals.</summary>
+public sealed record SoakResult(LoadResult Total, IReadOnlyList<SoakInterval> Intervals)
 {
-    /// <summary>Growth of the working set over the soak, as a fraction of its size after the warm-up.</summary>
-    public double WorkingSetGrowth => WorkingSetEndMb / WorkingSetStartMb - 1;
+    /// <summary>Growth of the live managed heap from the end of the first interval (the server at full load) to the end of the last.</summary>
+    public double LiveHeapGrowth => Intervals.Count < 2 ? 0 : Intervals[^1].LiveHeapMb / Intervals[0].LiveHeapMb - 1;
+
+    /// <summary>Growth of the working set over the same span.</summary>
+    public double WorkingSetGrowth => Intervals.Count < 2 ? 0 : Intervals[^1].WorkingSetMb / Intervals[0].WorkingSetMb - 1;
 }
 
 /// <summary>
@@ -42,15 +49,14 @@ public static class LoadGenerator
 
     /// <summary>
     /// Keeps the clients sending for <paramref name="duration"/> after a short sequential warm-up, and reports each
-    /// <paramref name="interval"/>'s latencies, throughput and the process's working set (through <paramref name="progress"/>
-    /// as they complete, and in the result): the figures of a soak test.
+    /// <paramref name="interval"/>'s latencies, throughput, the process's working set and live heap (through
+    /// <paramref name="progress"/> as they complete, and in the result): the figures of a soak test.
     /// </summary>
     public static async Task<SoakResult> SoakAsync(Uri server, IReadOnlyList<string> texts, int clients, int beam, TimeSpan duration, TimeSpan interval,
         IProgress<SoakInterval>? progress = null, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         using var http = await ConnectAsync(server, texts, clients, beam);
-        double start = WorkingSetMb();
         var clock = Stopwatch.StartNew();
         var samples = new ConcurrentQueue<Sample>();
         var intervals = new List<SoakInterval>();
@@ -63,7 +69,7 @@ public static class LoadGenerator
             var end = driving.IsCompleted ? clock.Elapsed : boundary;
             double from = intervals.Count > 0 ? intervals[^1].EndSeconds : 0;
             var window = samples.Where(s => s.EndSeconds > from && s.EndSeconds <= end.TotalSeconds).ToList();
-            var report = new SoakInterval(end.TotalSeconds, Summarize(clients, window, end.TotalSeconds - from), WorkingSetMb());
+            var report = new SoakInterval(end.TotalSeconds, Summarize(clients, window, end.TotalSeconds - from), WorkingSetMb(), LiveHeapMb());
             intervals.Add(report);
             progress?.Report(report);
             if (driving.IsCompleted) break;
@@ -75,7 +81,7 @@ public static class LoadGenerator
             double from = n > 0 ? intervals[n - 1].EndSeconds : 0;
             return i with { Load = Summarize(clients, [.. all.Where(s => s.EndSeconds > from && s.EndSeconds <= i.EndSeconds)], i.EndSeconds - from) };
         }).ToList();
-        return new SoakResult(Summarize(clients, all, clock.Elapsed.TotalSeconds), complete, start, WorkingSetMb());
+        return new SoakResult(Summarize(clients, all, clock.Elapsed.TotalSeconds), complete);
     }
 
     private static async Task<HttpClient> ConnectAsync(Uri server, IReadOnlyList<string> texts, int clients, int beam)
@@ -132,6 +138,8 @@ public static class LoadGenerator
     }
 
     private static double WorkingSetMb() => Environment.WorkingSet / (1024.0 * 1024.0);
+
+    private static double LiveHeapMb() => GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0);
 
     // Nearest-rank percentile of sorted values.
     private static double Percentile(double[] sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -50,6 +50,7 @@ public sealed class BenchServeTests
         Assert.Equal(intervals.Sum(i => i.GetProperty("load").GetProperty("requests").GetInt32()), total.GetProperty("requests").GetInt32());
         Assert.Equal(0, total.GetProperty("failures").GetInt32());
         Assert.InRange(intervals[^1].GetProperty("end_seconds").GetDouble(), 3.9, 8);
-        Assert.True(json.RootElement.GetProperty("working_set_start_mb").GetDouble() > 10);
+        Assert.All(intervals, i => Assert.InRange(i.GetProperty("live_heap_mb").GetDouble(), 0.1, i.GetProperty("working_set_mb").GetDouble()));
+        Assert.True(double.IsFinite(json.RootElement.GetProperty("live_heap_growth").GetDouble()));
     }
 }
