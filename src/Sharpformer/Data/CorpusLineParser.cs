@@ -30,7 +30,7 @@ internal static class CorpusLineParser
         }
         catch (JsonException e)
         {
-            throw new FormatException($"invalid JSON: {e.Message}", e);
+            throw new FormatException($"invalid JSON: {IO.ErrorText.OneLine(e.Message)}", e);
         }
         using (document)
         {

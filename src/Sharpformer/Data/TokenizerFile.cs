@@ -56,7 +56,7 @@ internal sealed class TokenizerFile
         }
         catch (JsonException e)
         {
-            throw new DataFormatException(path, e.LineNumber + 1, $"not a valid tokenizer file: {e.Message}", e);
+            throw new DataFormatException(path, e.LineNumber + 1, $"not a valid tokenizer file: {IO.ErrorText.OneLine(e.Message)}", e);
         }
         if (file is null) throw new DataFormatException(path, null, "not a valid tokenizer file: the JSON is null");
         if (file.Version != CurrentVersion)

@@ -39,7 +39,7 @@ internal sealed class SafetensorsHeader
         }
         catch (JsonException e)
         {
-            throw new SafetensorsFormatException(source, $"the header is not valid JSON ({e.Message})", e);
+            throw new SafetensorsFormatException(source, $"the header is not valid JSON ({ErrorText.OneLine(e.Message)})", e);
         }
         using (document)
         {

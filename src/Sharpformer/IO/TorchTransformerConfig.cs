@@ -23,7 +23,7 @@ public static class TorchTransformerConfig
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source}: invalid JSON: {e.Message}", e);
+            throw new InvalidDataException($"{source}: invalid JSON: {ErrorText.OneLine(e.Message)}", e);
         }
         if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{source}: expected a JSON object.");
         var config = new TransformerConfig { Kind = kind, Dropout = 0f, DecoderLayers = kind == "lm" ? 0 : 6 };

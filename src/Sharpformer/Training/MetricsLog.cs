@@ -86,7 +86,7 @@ public sealed class MetricsLog(string path)
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
             {
-                throw new InvalidDataException($"{path}, line {number}: not a metrics record ({e.Message})");
+                throw new InvalidDataException($"{path}, line {number}: not a metrics record ({IO.ErrorText.OneLine(e.Message)})");
             }
         }
         return records;

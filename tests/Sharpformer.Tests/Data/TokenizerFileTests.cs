@@ -30,6 +30,18 @@ public sealed class TokenizerFileTests : IDisposable
     }
 
     [Fact]
+    public void A_json_error_whose_message_echoes_lines_of_the_file_is_one_line()
+    {
+        // Found by tools/fuzz/campaign.sh 5000 (bit-flip seed 384 of the char tokenizer file): a quote flipped to 'n'
+        // makes the JSON reader quote the invalid token with the lines after it.
+        var path = _directory.File("tokenizer.json");
+        File.WriteAllText(path, "{\n  \"kind\": \"char\",\n  \"version\": 1,\n  \"tokens\": [\n    \"<pad>\",\n    n\",\n    \"b\"\n  ]\n}\n");
+        var e = Assert.Throws<DataFormatException>(() => Tokenizers.Load(path));
+        Assert.Contains("not a valid tokenizer file", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void A_loaded_bpe_tokenizer_keeps_its_merges_in_rank_order()
     {
         var original = BpeTokenizer.Train(Corpus, 20);
