@@ -73,7 +73,8 @@ public sealed class CrashConsistencyTests
     {
         using var dir = new TemporaryDirectory();
         var (train, dev) = Corpus(dir.Path);
-        string[] Args(string run) => ["train", "--train", train, "--dev", dev, "--preset", "tiny", "--steps", "40", "--eval-every", "10", "--seed", "3", "--out", run];
+        // Long enough that the signal, sent after step 10's report, always lands before the run would end by itself.
+        string[] Args(string run) => ["train", "--train", train, "--dev", dev, "--preset", "tiny", "--steps", "400", "--eval-every", "10", "--seed", "3", "--out", run];
         string reference = Path.Combine(dir.Path, "uninterrupted"), stopped = Path.Combine(dir.Path, "stopped");
         var (code, _, stderr) = SharpformerProcess.Run(null, Args(reference));
         Assert.True(code == 0, stderr);
@@ -88,7 +89,7 @@ public sealed class CrashConsistencyTests
         }
         var (rcode, _, rerr) = SharpformerProcess.Run(null, Args(stopped));
         Assert.True(rcode == 0, rerr);
-        foreach (var file in new[] { "model.safetensors", Path.Combine("last-40", "model.safetensors"), Path.Combine("last-40", "optimizer.safetensors") })
+        foreach (var file in new[] { "model.safetensors", Path.Combine("last-400", "model.safetensors"), Path.Combine("last-400", "optimizer.safetensors") })
             Assert.True(File.ReadAllBytes(Path.Combine(reference, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(stopped, file))), $"{file} differs");
     }
 

@@ -28,8 +28,9 @@ public sealed class ShutdownTests
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
             await WaitUntilUpAsync(client);
-            // Beam 8 on a 40-token model, one sentence at a time: the queue stays full long enough to stop the server under it.
-            var requests = Enumerable.Range(0, 24)
+            // Beam 8 on a 40-token model, one sentence at a time, 48 requests: the queue stays full long enough to stop the
+            // server under it, even when the requests arrive spread out on a busy machine.
+            var requests = Enumerable.Range(0, 48)
                 .Select(i => client.PostAsJsonAsync("/api/translate", new { text = ServedModel.Texts[i % ServedModel.Texts.Count], beam = 8 }))
                 .ToList();
             var waited = Stopwatch.StartNew();
