@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
@@ -21,24 +22,33 @@ public static partial class Ops
             throw new ArgumentException($"LinearInt8: bias has shape {Shape.Format(bias.Shape)}, expected [{outFeatures}].", nameof(bias));
         if (GradMode.IsEnabled && x.RequiresGrad)
             throw new InvalidOperationException("LinearInt8: int8 weights are for inference; call it under GradMode.NoGrad() or on inputs that need no gradient.");
-        int rows = x.Length / Math.Max(inFeatures, 1);
+        int rows = x.Length / Math.Max(inFeatures, 1), stride = weight.PaddedColumns;
         var y = Tensor.Empty([.. x.Dims[..^1], outFeatures]);
-        var shifted = new byte[rows * inFeatures];
-        var scales = new float[rows];
-        for (int r = 0; r < rows; r++) scales[r] = Int8Gemv.QuantizeShifted(x.Data.Slice(r * inFeatures, inFeatures), shifted.AsSpan(r * inFeatures, inFeatures));
-        fixed (byte* pu = shifted)
-        fixed (float* ps = scales, py = y.Data)
+        var shifted = ArrayPool<byte>.Shared.Rent(rows * stride);
+        var scales = ArrayPool<float>.Shared.Rent(rows);
+        try
         {
-            // Output features split across threads: each range streams its own slice of W once for all input rows.
-            var body = new Int8Columns { Weight = weight, Shifted = pu, Scales = ps, Rows = rows, Y = py };
-            RowParallel.For(outFeatures, rows * inFeatures, ref body);
+            for (int r = 0; r < rows; r++) scales[r] = Int8Gemv.QuantizeShifted(x.Data.Slice(r * inFeatures, inFeatures), shifted.AsSpan(r * stride, stride));
+            fixed (byte* pu = shifted)
+            fixed (float* ps = scales, py = y.Data)
+            {
+                // Blocks of output features split across threads: each range streams its own panels of W once for all
+                // input rows. An int8 multiply-add costs about a quarter of a float one, hence the work estimate.
+                var body = new Int8Blocks { Weight = weight, Shifted = pu, Scales = ps, Rows = rows, Y = py };
+                RowParallel.For(weight.Blocks, rows * stride * Int8Matrix.PanelRows / 4, ref body);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(shifted);
+            ArrayPool<float>.Shared.Return(scales);
         }
         if (bias is not null)
             for (int r = 0; r < rows; r++) TensorPrimitives.Add(y.Data.Slice(r * outFeatures, outFeatures), bias.Data, y.Data.Slice(r * outFeatures, outFeatures));
         return Tape.Record(y, "LinearInt8", [x], _ => throw new InvalidOperationException("LinearInt8 has no gradient."));
     }
 
-    private unsafe struct Int8Columns : IRowRange
+    private unsafe struct Int8Blocks : IRowRange
     {
         public Int8Matrix Weight;
         public byte* Shifted;

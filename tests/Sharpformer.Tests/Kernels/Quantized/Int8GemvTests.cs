@@ -77,6 +77,53 @@ public sealed class Int8GemvTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 1, 5)]
+    [InlineData(3, 8, 4)]
+    [InlineData(4, 9, 64)]
+    [InlineData(5, 17, 70)]
+    [InlineData(9, 33, 129)]
+    [InlineData(8, 40, 256)]
+    public void A_batch_of_rows_computes_the_exact_integer_sums_over_every_block_and_row_remainder(int m, int rows, int columns)
+    {
+        var (w, _, _) = Random(rows, columns, seed: (m * 100) + rows);
+        var (x, _, _) = Random(m, columns, seed: columns);
+        var q = Int8Matrix.Quantize(w, rows, columns);
+        int stride = q.PaddedColumns;
+        var shifted = new byte[m * stride];
+        var scales = new float[m];
+        for (int i = 0; i < m; i++) scales[i] = Int8Gemv.QuantizeShifted(x.AsSpan(i * columns, columns), shifted.AsSpan(i * stride, stride));
+        var y = new float[m * rows];
+        unsafe
+        {
+            fixed (byte* pu = shifted)
+            fixed (float* ps = scales, py = y)
+            {
+                // Two ranges of blocks, as two threads would compute them.
+                Int8Gemv.Block(q, pu, ps, m, 0, q.Blocks / 2, py);
+                Int8Gemv.Block(q, pu, ps, m, q.Blocks / 2, q.Blocks, py);
+            }
+        }
+        for (int i = 0; i < m; i++)
+            for (int r = 0; r < rows; r++)
+            {
+                int dot = 0;
+                for (int c = 0; c < columns; c++) dot += (shifted[(i * stride) + c] - 128) * q.Values[(r * columns) + c];
+                Assert.Equal(scales[i] * q.Scales[r] * dot, y[(i * rows) + r]);
+            }
+    }
+
+    [Fact]
+    public void The_shifted_vector_is_half_to_even_rounding_plus_128_and_its_padding_a_shifted_zero()
+    {
+        float[] x = [.. Enumerable.Range(0, 37).Select(i => (i - 18) * 0.5f)]; // exact halves of the scale step: ties
+        var u = new byte[40];
+        float scale = Int8Gemv.QuantizeShifted(x, u);
+        Assert.Equal(9f / 127f, scale);
+        for (int i = 0; i < x.Length; i++) Assert.Equal((int)MathF.Round(x[i] * (127f / 9f), MidpointRounding.ToEven) + 128, u[i]);
+        Assert.Equal([128, 128, 128], u[37..]);
+    }
+
     [Fact]
     public void Mismatched_lengths_name_the_shapes()
     {
