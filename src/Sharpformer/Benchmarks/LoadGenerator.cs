@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -13,8 +12,9 @@ public sealed record LoadResult(int Clients, int Requests, int Failures, double 
 
 /// <summary>
 /// One reporting interval of a soak: the requests answered in it, and at its end the process's working set and its live
-/// managed heap (after a full collection: what a leak would make grow, unlike the working set, which also holds
-/// garbage not yet collected and memory the runtime keeps for reuse).
+/// managed heap, both measured right after a full, compacting collection that also returns free memory to the
+/// operating system (what a leak would make grow; without it both would mostly show how much garbage the collector had
+/// let pile up). The load generator keeps fixed-size latency histograms, so the figures are the server's.
 /// </summary>
 public sealed record SoakInterval(double EndSeconds, LoadResult Load, double WorkingSetMb, double LiveHeapMb);
 
@@ -32,25 +32,26 @@ public sealed record SoakResult(LoadResult Total, IReadOnlyList<SoakInterval> In
 /// A closed-loop load test of a translation server's <c>POST /api/translate</c> (the JSON API of <c>sharpformer
 /// serve</c>, which answers with the <c>batch_size</c> it decoded the request in): <c>clients</c> concurrent clients each
 /// send one request, wait for the answer and send the next, until <c>requests</c> have been answered (<see cref="RunAsync"/>)
-/// or a duration has passed (<see cref="SoakAsync"/>); inputs are taken round-robin.
+/// or a duration has passed (<see cref="SoakAsync"/>); inputs are taken round-robin. Latencies go into
+/// <see cref="LatencyHistogram"/>s (percentiles within 0.5%), so the generator's memory does not grow with the run.
 /// </summary>
 public static class LoadGenerator
 {
-    private readonly record struct Sample(double EndSeconds, double LatencyMs, int? Batch);
-
     /// <summary>Sends <paramref name="requests"/> requests after a short sequential warm-up.</summary>
     public static async Task<LoadResult> RunAsync(Uri server, IReadOnlyList<string> texts, int clients, int requests, int beam)
     {
         using var http = await ConnectAsync(server, texts, clients, beam);
         var clock = Stopwatch.StartNew();
-        var samples = await DriveAsync(http, texts, clients, beam, clock, i => i < requests, CancellationToken.None);
-        return Summarize(clients, samples, clock.Elapsed.TotalSeconds);
+        var tally = new Tally();
+        await DriveAsync(http, texts, clients, beam, i => i < requests, CancellationToken.None, tally);
+        return tally.Summarize(clients, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
     /// Keeps the clients sending for <paramref name="duration"/> after a short sequential warm-up, and reports each
     /// <paramref name="interval"/>'s latencies, throughput, the process's working set and live heap (through
-    /// <paramref name="progress"/> as they complete, and in the result): the figures of a soak test.
+    /// <paramref name="progress"/> as they complete, and in the result): the figures of a soak test. A request belongs
+    /// to the interval in which its answer arrived.
     /// </summary>
     public static async Task<SoakResult> SoakAsync(Uri server, IReadOnlyList<string> texts, int clients, int beam, TimeSpan duration, TimeSpan interval,
         IProgress<SoakInterval>? progress = null, CancellationToken cancel = default)
@@ -58,9 +59,10 @@ public static class LoadGenerator
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         using var http = await ConnectAsync(server, texts, clients, beam);
         var clock = Stopwatch.StartNew();
-        var samples = new ConcurrentQueue<Sample>();
+        var total = new Tally();
+        var current = new Tally();
         var intervals = new List<SoakInterval>();
-        var driving = DriveAsync(http, texts, clients, beam, clock, _ => clock.Elapsed < duration, cancel, samples);
+        var driving = DriveAsync(http, texts, clients, beam, _ => clock.Elapsed < duration, cancel, total, () => Volatile.Read(ref current));
         for (int n = 1; ; n++)
         {
             var boundary = TimeSpan.FromTicks(interval.Ticks * n);
@@ -68,20 +70,15 @@ public static class LoadGenerator
             else if (boundary > clock.Elapsed) await Task.WhenAny(driving, Task.Delay(boundary - clock.Elapsed, cancel));
             var end = driving.IsCompleted ? clock.Elapsed : boundary;
             double from = intervals.Count > 0 ? intervals[^1].EndSeconds : 0;
-            var window = samples.Where(s => s.EndSeconds > from && s.EndSeconds <= end.TotalSeconds).ToList();
-            var report = new SoakInterval(end.TotalSeconds, Summarize(clients, window, end.TotalSeconds - from), WorkingSetMb(), LiveHeapMb());
+            var finished = Interlocked.Exchange(ref current, new Tally());
+            var (workingSet, liveHeap) = MemoryAfterFullCollection();
+            var report = new SoakInterval(end.TotalSeconds, finished.Summarize(clients, end.TotalSeconds - from), workingSet, liveHeap);
             intervals.Add(report);
             progress?.Report(report);
             if (driving.IsCompleted) break;
         }
-        var all = await driving;
-        // The same windows again over every sample: one that ended just before a boundary may have been queued after it.
-        var complete = intervals.Select((i, n) =>
-        {
-            double from = n > 0 ? intervals[n - 1].EndSeconds : 0;
-            return i with { Load = Summarize(clients, [.. all.Where(s => s.EndSeconds > from && s.EndSeconds <= i.EndSeconds)], i.EndSeconds - from) };
-        }).ToList();
-        return new SoakResult(Summarize(clients, all, clock.Elapsed.TotalSeconds), complete);
+        await driving;
+        return new SoakResult(total.Summarize(clients, clock.Elapsed.TotalSeconds), intervals);
     }
 
     private static async Task<HttpClient> ConnectAsync(Uri server, IReadOnlyList<string> texts, int clients, int beam)
@@ -95,30 +92,23 @@ public static class LoadGenerator
         return http;
     }
 
-    // Runs the clients while more(i) holds for the next request number i; every answered request is a sample.
-    private static async Task<IReadOnlyList<Sample>> DriveAsync(HttpClient http, IReadOnlyList<string> texts, int clients, int beam, Stopwatch clock,
-        Func<int, bool> more, CancellationToken cancel, ConcurrentQueue<Sample>? samples = null)
+    // Runs the clients while more(i) holds for the next request number i; every answered request goes into the total
+    // and into the tally interval() names at that moment.
+    private static Task DriveAsync(HttpClient http, IReadOnlyList<string> texts, int clients, int beam, Func<int, bool> more, CancellationToken cancel,
+        Tally total, Func<Tally>? interval = null)
     {
-        samples ??= new ConcurrentQueue<Sample>();
         int next = -1;
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        return Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
             for (int i = Interlocked.Increment(ref next); more(i) && !cancel.IsCancellationRequested; i = Interlocked.Increment(ref next))
             {
                 long start = Stopwatch.GetTimestamp();
                 int? batch = await SendAsync(http, texts[i % texts.Count], beam);
-                samples.Enqueue(new Sample(clock.Elapsed.TotalSeconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds, batch));
+                double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                total.Add(ms, batch);
+                interval?.Invoke().Add(ms, batch);
             }
         }));
-        return [.. samples];
-    }
-
-    private static LoadResult Summarize(int clients, IReadOnlyCollection<Sample> samples, double seconds)
-    {
-        var latencies = samples.Select(s => s.LatencyMs).Order().ToArray();
-        if (latencies.Length == 0) return new LoadResult(clients, 0, 0, 0, 0, 0, 0, 0);
-        return new LoadResult(clients, latencies.Length, samples.Count(s => s.Batch is null), Percentile(latencies, 0.50), Percentile(latencies, 0.99),
-            latencies.Average(), latencies.Length / Math.Max(seconds, 1e-9), samples.Where(s => s.Batch is > 0).Select(s => (double)s.Batch!.Value).DefaultIfEmpty().Average());
     }
 
     // The batch size the server reports, or null when the request failed (an error status or no answer).
@@ -137,10 +127,46 @@ public static class LoadGenerator
         }
     }
 
-    private static double WorkingSetMb() => Environment.WorkingSet / (1024.0 * 1024.0);
+    // A compacting full collection in the aggressive mode, which also decommits the memory it frees, then the working
+    // set and the bytes still allocated.
+    private static (double WorkingSetMb, double LiveHeapMb) MemoryAfterFullCollection()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        const double mb = 1024.0 * 1024.0;
+        return (Environment.WorkingSet / mb, GC.GetTotalMemory(forceFullCollection: false) / mb);
+    }
 
-    private static double LiveHeapMb() => GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0);
+    /// <summary>The answered requests of a run or an interval: latencies, failures, batch sizes; safe to add to from any thread.</summary>
+    private sealed class Tally
+    {
+        private readonly LatencyHistogram _latencies = new();
+        private int _failures;
+        private long _batchSum, _batches;
 
-    // Nearest-rank percentile of sorted values.
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        public void Add(double ms, int? batch)
+        {
+            lock (_latencies)
+            {
+                _latencies.Add(ms);
+                if (batch is null) _failures++;
+                else if (batch > 0)
+                {
+                    _batchSum += batch.Value;
+                    _batches++;
+                }
+            }
+        }
+
+        public LoadResult Summarize(int clients, double seconds)
+        {
+            lock (_latencies)
+            {
+                if (_latencies.Count == 0) return new LoadResult(clients, 0, 0, 0, 0, 0, 0, 0);
+                return new LoadResult(clients, (int)_latencies.Count, _failures, _latencies.Percentile(0.50), _latencies.Percentile(0.99),
+                    _latencies.SumMs / _latencies.Count, _latencies.Count / Math.Max(seconds, 1e-9), _batches == 0 ? 0 : (double)_batchSum / _batches);
+            }
+        }
+    }
 }

@@ -44,14 +44,16 @@ internal static unsafe class GemmParallel<TKernel>
             return;
         }
 
-        if (m > TKernel.Mc)
+        // A fits one block, so re-packing it per item is cheap: give each item its own columns of B and C — unless
+        // there are too few columns for every thread to get some (a weight gradient dW = dYᵀX of a square layer:
+        // 128 x 128 outputs summed over thousands of tokens), where the rows are split over a shared packed B instead.
+        int chunk = Math.Max(fewRows ? MinChunkColsFewRows : MinChunkCols, RoundUp(CeilDiv(n, ItemsPerThread * threads), TKernel.Nr));
+        if (m > TKernel.Mc || (!fewRows && CeilDiv(n, chunk) < threads && m >= threads * TKernel.Mr))
         {
             GemmSharedPanels<TKernel>.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
             return;
         }
 
-        // A fits one block, so re-packing it per item is cheap: give each item its own columns of B and C.
-        int chunk = Math.Max(fewRows ? MinChunkColsFewRows : MinChunkCols, RoundUp(CeilDiv(n, ItemsPerThread * threads), TKernel.Nr));
         var body = new ColumnBody
         {
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,

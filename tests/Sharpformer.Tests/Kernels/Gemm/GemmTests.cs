@@ -60,6 +60,7 @@ public sealed unsafe class GemmTests
     {
         using var _ = new ThreadCount(threads);
         (int M, int N, int K)[] shapes = [(129, 129, 129), (33, 1000, 65), (1000, 33, 65), (17, 700, 500), (400, 300, 500), (250, 530, 130), (200, 4200, 40),
+            (128, 128, 1500), (60, 200, 700), // too few columns to split: rows split over a shared packed B (weight gradients)
             (1, 1000, 300), (3, 2000, 256), (4, 257, 1030)]; // the last three: matrix-vector products split by columns
         foreach (var (m, n, k) in shapes)
         {
@@ -70,6 +71,25 @@ public sealed unsafe class GemmTests
                 problem.AssertMatchesReference();
             }
         }
+    }
+
+    [Theory]
+    [InlineData(128, 128, 3000)] // dW = dYᵀX of a 128 x 128 layer over a batch of tokens
+    [InlineData(512, 128, 3000)]
+    [InlineData(3000, 128, 512)]
+    public void A_product_gives_the_same_bits_on_one_and_on_two_threads(int m, int n, int k)
+    {
+        var random = new Random(m + n + k);
+        float[] a = Fill(random, m * k), b = Fill(random, k * n);
+        var results = new List<float[]>();
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using var _ = new ThreadCount(threads);
+            var c = new float[m * n];
+            Gemm.Sgemm(true, false, m, n, k, 1f, a, m, b, n, 0f, c, n);
+            results.Add(c);
+        }
+        Assert.Equal(results[0], results[1]);
     }
 
     [Fact]
