@@ -70,9 +70,27 @@ public static class ModelCheckpoint
             if (file.GetEntry(name).Dtype == SafetensorsDtype.I8) { state[name] = Dequantize(file, name); int8 = true; }
             else if (!IsScaleOfInt8(file, name)) state[name] = file.ReadTensor(name);
         }
-        model.LoadStateDict(state);
+        LoadMatching(Path.Combine(directory, WeightsFile), () => model.LoadStateDict(state));
         if (int8) ComputeType.Int8.ApplyTo(model); // the same integers and scales again: quantizing q·s gives back q
         return (config, model);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="load"/>, which copies the tensors of <paramref name="path"/> into a model or optimizer whose
+    /// names and shapes they must match; a mismatch (<see cref="ArgumentException"/>) becomes an
+    /// <see cref="InvalidDataException"/> naming the file, in one line (a tensor name read from a damaged file may hold
+    /// any character).
+    /// </summary>
+    internal static void LoadMatching(string path, Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: {ErrorText.OneLine(e.Message, 300)}", e);
+        }
     }
 
     private static bool IsScaleOfInt8(SafetensorsFile file, string name) =>

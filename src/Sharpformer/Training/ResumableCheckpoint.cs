@@ -68,15 +68,16 @@ public static class ResumableCheckpoint
         if (name is null || !System.Text.RegularExpressions.Regex.IsMatch(name, @"^last-[0-9]{1,19}$") || !Directory.Exists(Path.Combine(runDirectory, name)))
             throw new InvalidDataException($"{pointerPath}: corrupt checkpoint pointer (folder '{ErrorText.OneLine(name ?? "null", 80)}' is not a checkpoint of this run).");
         string folder = Path.Combine(runDirectory, name);
-        using (var weights = SafetensorsFile.Open(Path.Combine(folder, "model.safetensors")))
-            model.LoadStateDict(weights.Names.ToDictionary(n => n, weights.ReadTensor));
-        using (var moments = SafetensorsFile.Open(Path.Combine(folder, "optimizer.safetensors")))
+        string weightsPath = Path.Combine(folder, "model.safetensors"), momentsPath = Path.Combine(folder, "optimizer.safetensors");
+        using (var weights = SafetensorsFile.Open(weightsPath))
+            ModelCheckpoint.LoadMatching(weightsPath, () => model.LoadStateDict(weights.Names.ToDictionary(n => n, weights.ReadTensor)));
+        using (var moments = SafetensorsFile.Open(momentsPath))
         {
             var state = moments.Names.ToDictionary(n => n, moments.ReadTensor);
             if (!long.TryParse(moments.Metadata.GetValueOrDefault("step_count", "0"), System.Globalization.NumberStyles.None,
                     System.Globalization.CultureInfo.InvariantCulture, out long steps))
-                throw new InvalidDataException($"{Path.Combine(folder, "optimizer.safetensors")}: step_count metadata is not a step count.");
-            optimizer.LoadState(state, steps);
+                throw new InvalidDataException($"{momentsPath}: step_count metadata is not a step count.");
+            ModelCheckpoint.LoadMatching(momentsPath, () => optimizer.LoadState(state, steps));
         }
         var statePath = Path.Combine(folder, "trainer_state.json");
         try

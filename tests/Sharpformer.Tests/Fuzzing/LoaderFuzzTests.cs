@@ -104,6 +104,26 @@ public sealed class LoaderFuzzTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_checkpoint_whose_tensor_names_do_not_match_the_model_is_named_in_one_line()
+    {
+        // Found by the 100,000-mutant campaign: random bytes turned a tensor name into one holding a line break.
+        var config = new TransformerConfig { DModel = 8, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, DFf = 16, SourceVocab = 7, TargetVocab = 7, MaxLength = 16 };
+        var model = new Seq2SeqTransformer(config, new Rng(1));
+        var optimizer = new Adam(model.NamedParameters());
+        var run = Path.Combine(_directory.Path, "run");
+        ResumableCheckpoint.Save(run, model, optimizer, new TrainerState { Step = 5, RngState = [1, 2, 3, 4], BestMetric = 0.5 });
+        var weights = Path.Combine(Directory.GetDirectories(run, "last-*").Single(), "model.safetensors");
+        var writer = new SafetensorsWriter();
+        string renamed = model.StateDict().Keys.First();
+        foreach (var (name, tensor) in model.StateDict()) writer.Add(name == renamed ? "encoder\nnorm" : name, tensor);
+        writer.Save(weights);
+        var error = Assert.Throws<InvalidDataException>(() => ResumableCheckpoint.Load(run, model, optimizer));
+        Assert.StartsWith(weights, error.Message);
+        Assert.Contains($"missing keys: {renamed}", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
     /// <summary>Writes each mutant of each seed file to <paramref name="name"/> and reads it with <paramref name="read"/>.</summary>
     private void Fuzz(string name, byte[] seedFile, Action<string> read, params byte[][] moreSeeds)
     {
