@@ -15,20 +15,13 @@ public static partial class Ops
     public static unsafe Tensor LinearInt8(this Tensor x, Int8Matrix weight, Tensor? bias = null)
     {
         ArgumentNullException.ThrowIfNull(weight);
-        int outFeatures = weight.Rows, inFeatures = weight.Columns;
-        if (x.Rank == 0 || x.Dims[^1] != inFeatures)
-            throw new ArgumentException($"LinearInt8: input shape {Shape.Format(x.Shape)} does not end in {inFeatures} (weight [{outFeatures}, {inFeatures}]).", nameof(x));
-        if (bias is not null && (bias.Rank != 1 || bias.Dims[0] != outFeatures))
-            throw new ArgumentException($"LinearInt8: bias has shape {Shape.Format(bias.Shape)}, expected [{outFeatures}].", nameof(bias));
-        if (GradMode.IsEnabled && x.RequiresGrad)
-            throw new InvalidOperationException("LinearInt8: int8 weights are for inference; call it under GradMode.NoGrad() or on inputs that need no gradient.");
-        int rows = x.Length / Math.Max(inFeatures, 1), stride = weight.PaddedColumns;
-        var y = Tensor.Empty([.. x.Dims[..^1], outFeatures]);
+        var y = InferenceOutput("LinearInt8", "int8", x, weight.Rows, weight.Columns, bias);
+        int rows = x.Length / Math.Max(weight.Columns, 1), stride = weight.PaddedColumns;
         var shifted = ArrayPool<byte>.Shared.Rent(rows * stride);
         var scales = ArrayPool<float>.Shared.Rent(rows);
         try
         {
-            for (int r = 0; r < rows; r++) scales[r] = Int8Gemv.QuantizeShifted(x.Data.Slice(r * inFeatures, inFeatures), shifted.AsSpan(r * stride, stride));
+            for (int r = 0; r < rows; r++) scales[r] = Int8Gemv.QuantizeShifted(x.Data.Slice(r * weight.Columns, weight.Columns), shifted.AsSpan(r * stride, stride));
             fixed (byte* pu = shifted)
             fixed (float* ps = scales, py = y.Data)
             {
@@ -43,9 +36,51 @@ public static partial class Ops
             ArrayPool<byte>.Shared.Return(shifted);
             ArrayPool<float>.Shared.Return(scales);
         }
+        return InferenceResult("LinearInt8", x, y, bias);
+    }
+
+    /// <summary>
+    /// y = x Wᵀ + b with bfloat16 weights (<see cref="BFloat16Matrix"/>) for inference, accumulated in float32 by
+    /// <see cref="BFloat16Gemv"/>: a token streams half the float weight's bytes, and the result is the float32 layer's
+    /// with its weights rounded to bfloat16. No gradient, as for <see cref="LinearInt8"/>.
+    /// </summary>
+    public static unsafe Tensor LinearBFloat16(this Tensor x, BFloat16Matrix weight, Tensor? bias = null)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        var y = InferenceOutput("LinearBFloat16", "bfloat16", x, weight.Rows, weight.Columns, bias);
+        int rows = x.Length / Math.Max(weight.Columns, 1);
+        fixed (float* px = x.Data, py = y.Data)
+        {
+            // Blocks of output features split across threads, as for int8; a widened multiply-add costs about a float one.
+            var body = new BFloat16Blocks { Weight = weight, X = px, Rows = rows, Y = py };
+            int blocks = (weight.Rows + BFloat16Gemv.BlockRows - 1) / BFloat16Gemv.BlockRows;
+            RowParallel.For(blocks, rows * weight.Columns * BFloat16Gemv.BlockRows, ref body);
+        }
+        return InferenceResult("LinearBFloat16", x, y, bias);
+    }
+
+    // Checks the shapes and the gradient mode of an inference-only linear layer and allocates its output.
+    private static Tensor InferenceOutput(string op, string type, Tensor x, int outFeatures, int inFeatures, Tensor? bias)
+    {
+        if (x.Rank == 0 || x.Dims[^1] != inFeatures)
+            throw new ArgumentException($"{op}: input shape {Shape.Format(x.Shape)} does not end in {inFeatures} (weight [{outFeatures}, {inFeatures}]).", nameof(x));
+        if (bias is not null && (bias.Rank != 1 || bias.Dims[0] != outFeatures))
+            throw new ArgumentException($"{op}: bias has shape {Shape.Format(bias.Shape)}, expected [{outFeatures}].", nameof(bias));
+        if (GradMode.IsEnabled && x.RequiresGrad)
+            throw new InvalidOperationException($"{op}: {type} weights are for inference; call it under GradMode.NoGrad() or on inputs that need no gradient.");
+        return Tensor.Empty([.. x.Dims[..^1], outFeatures]);
+    }
+
+    // Adds the bias to every row and records the operation (without a gradient).
+    private static Tensor InferenceResult(string op, Tensor x, Tensor y, Tensor? bias)
+    {
         if (bias is not null)
-            for (int r = 0; r < rows; r++) TensorPrimitives.Add(y.Data.Slice(r * outFeatures, outFeatures), bias.Data, y.Data.Slice(r * outFeatures, outFeatures));
-        return Tape.Record(y, "LinearInt8", [x], _ => throw new InvalidOperationException("LinearInt8 has no gradient."));
+        {
+            int outFeatures = bias.Dims[0];
+            for (int r = 0; r < y.Length / Math.Max(outFeatures, 1); r++)
+                TensorPrimitives.Add(y.Data.Slice(r * outFeatures, outFeatures), bias.Data, y.Data.Slice(r * outFeatures, outFeatures));
+        }
+        return Tape.Record(y, op, [x], _ => throw new InvalidOperationException($"{op} has no gradient."));
     }
 
     private unsafe struct Int8Blocks : IRowRange
@@ -56,5 +91,15 @@ public static partial class Ops
         public int Rows;
 
         public readonly void Run(int start, int end) => Int8Gemv.Block(Weight, Shifted, Scales, Rows, start, end, Y);
+    }
+
+    private unsafe struct BFloat16Blocks : IRowRange
+    {
+        public BFloat16Matrix Weight;
+        public float* X, Y;
+        public int Rows;
+
+        public readonly void Run(int start, int end) =>
+            BFloat16Gemv.Rows(Weight, X, Rows, start * BFloat16Gemv.BlockRows, Math.Min(end * BFloat16Gemv.BlockRows, Weight.Rows), Y);
     }
 }

@@ -1,9 +1,11 @@
+using Sharpformer.Kernels;
+
 namespace Sharpformer.NN;
 
 /// <summary>
-/// The number type a model's linear layers compute in at inference (CTranslate2's <c>compute_type</c>): float32, or
-/// int8 weights with per-row scales and dynamically quantized activations. LayerNorm, softmax, embeddings and the
-/// residual stream stay float32.
+/// The number type a model's linear layers compute in at inference (CTranslate2's <c>compute_type</c>): float32,
+/// bfloat16 weights accumulated in float32, or int8 weights with per-row scales and dynamically quantized activations.
+/// LayerNorm, softmax, embeddings and the residual stream stay float32.
 /// </summary>
 public enum ComputeType
 {
@@ -12,16 +14,37 @@ public enum ComputeType
 
     /// <summary>Linear weights (the output projection included) in int8: a quarter of the bytes per token.</summary>
     Int8,
+
+    /// <summary>Linear weights (the output projection included) in bfloat16, accumulated in float32: half the bytes per token.</summary>
+    BFloat16,
+
+    /// <summary>The fastest type this CPU runs (<see cref="ComputeTypeExtensions.Resolve"/>).</summary>
+    Auto,
 }
 
 /// <summary>Applies a <see cref="ComputeType"/> to a model.</summary>
 public static class ComputeTypeExtensions
 {
+    /// <summary>
+    /// The concrete type <paramref name="type"/> stands for on this CPU: for <see cref="ComputeType.Auto"/>, int8 where
+    /// the VNNI int8 kernel runs (the fastest measured: <c>bench decode --compute-type</c>), else bfloat16 where AVX-512
+    /// widens it cheaply, else float32; any other type is itself.
+    /// </summary>
+    public static ComputeType Resolve(this ComputeType type) => type != ComputeType.Auto ? type
+        : Int8Gemv.IsAccelerated ? ComputeType.Int8
+        : System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? ComputeType.BFloat16
+        : ComputeType.Float32;
+
     /// <summary>Converts every <see cref="Linear"/> of <paramref name="model"/> to <paramref name="type"/> (float32 leaves it as it is).</summary>
     public static void ApplyTo(this ComputeType type, Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (type == ComputeType.Float32) return;
-        foreach (var linear in model.Modules().OfType<Linear>()) linear.QuantizeToInt8();
+        var resolved = type.Resolve();
+        if (resolved == ComputeType.Float32) return;
+        foreach (var linear in model.Modules().OfType<Linear>())
+        {
+            if (resolved == ComputeType.Int8) linear.QuantizeToInt8();
+            else linear.ConvertToBFloat16();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Sharpformer.Kernels;
 using Sharpformer.Autograd;
 using Sharpformer.Models.Transformer;
 using Sharpformer.NN;
@@ -69,5 +70,46 @@ public sealed class ComputeTypeTests
         var actual = model.Step(model.Start(source), new IntTensor([1, 1])).ToArray();
         float scale = expected.Max(MathF.Abs);
         for (int i = 0; i < expected.Length; i++) Assert.True(MathF.Abs(expected[i] - actual[i]) <= 0.05f * scale, $"logit {i}: {expected[i]} vs {actual[i]}");
+    }
+
+    [Fact]
+    public void A_bfloat16_layer_is_the_float32_layer_with_its_weights_rounded_to_bfloat16()
+    {
+        var rng = new Rng(9);
+        var layer = new Linear(70, 300, rng);
+        var rounded = Tensor.FromArray([.. layer.Weight.ToArray().Select(v => BFloat16Matrix.Widen(BFloat16Matrix.Round(v)))], 300, 70);
+        var x = Tensor.Randn(rng, 6, 70);
+        using var noGrad = GradMode.NoGrad();
+        layer.ConvertToBFloat16();
+        Assert.NotNull(layer.BFloat16Weight);
+        var batch = layer.Forward(x).ToArray();
+        for (int r = 0; r < 6; r++)
+        {
+            var row = Tensor.FromArray(x.Data.Slice(r * 70, 70), 1, 70);
+            var expected = row.Linear(rounded, layer.Bias).ToArray(); // one row: the float32 matrix-vector kernel, same order
+            Assert.Equal(expected, layer.Forward(row).ToArray());
+            Assert.Equal(expected, batch[(r * 300)..((r + 1) * 300)]);
+        }
+    }
+
+    [Fact]
+    public void Bfloat16_and_auto_convert_every_linear_layer_and_decoding_logits_stay_close_to_float32()
+    {
+        var config = new TransformerConfig { DModel = 32, Heads = 4, EncoderLayers = 2, DecoderLayers = 2, DFf = 64, SourceVocab = 20, TargetVocab = 20, MaxLength = 16, Dropout = 0f };
+        var model = new Seq2SeqTransformer(config, new Rng(6));
+        model.Eval();
+        var source = new IntTensor([5, 6, 7, 8, 2, 9, 10, 2, 0, 0], 2, 5);
+        using var noGrad = GradMode.NoGrad();
+        var expected = model.Step(model.Start(source), new IntTensor([1, 1])).ToArray();
+        ComputeType.BFloat16.ApplyTo(model);
+        Assert.All(model.Modules().OfType<Linear>(), l => Assert.True(l.BFloat16Weight is not null && l.Int8Weight is null));
+        var actual = model.Step(model.Start(source), new IntTensor([1, 1])).ToArray();
+        float scale = expected.Max(MathF.Abs);
+        for (int i = 0; i < expected.Length; i++) Assert.True(MathF.Abs(expected[i] - actual[i]) <= 0.02f * scale, $"logit {i}: {expected[i]} vs {actual[i]}");
+
+        var auto = ComputeType.Auto.Resolve();
+        Assert.Equal(Int8Gemv.IsAccelerated ? ComputeType.Int8 : System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? ComputeType.BFloat16 : ComputeType.Float32, auto);
+        ComputeType.Auto.ApplyTo(model);
+        Assert.All(model.Modules().OfType<Linear>(), l => Assert.Equal(auto == ComputeType.Int8, l.Int8Weight is not null));
     }
 }
