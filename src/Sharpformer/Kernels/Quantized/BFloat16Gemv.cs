@@ -7,15 +7,21 @@ namespace Sharpformer.Kernels;
 /// <summary>
 /// Y = X Wᵀ for bfloat16 weights (<see cref="BFloat16Matrix"/>) and float32 inputs, accumulated in float32: half the
 /// bytes of a float GEMV per token. The weights are widened to float32 a block of rows at a time into a small buffer
-/// that stays in the L1 cache (16 bf16 values per AVX-512 step: zero-extend to 32 bits, shift left by 16), and every
-/// input row is multiplied with the block by the float32 matrix-vector kernel (<see cref="Gemv"/>), so a result equals
-/// the float32 product with the weights rounded to bfloat16, computed the same way. .NET 10 exposes no AVX-512 BF16
-/// dot product (vdpbf16ps), hence the widening.
+/// that stays in cache (16 bf16 values per AVX-512 step: zero-extend to 32 bits, shift left by 16): eight rows for up
+/// to four input rows, each multiplied by the float32 matrix-vector kernel (<see cref="Gemv"/>), 64 rows for more,
+/// multiplied by the blocked float32 GEMM. So a result equals the float32 layer's with the weights rounded to bfloat16,
+/// computed by the same kernel. .NET 10 exposes no AVX-512 BF16 dot product (vdpbf16ps), hence the widening.
 /// </summary>
 public static unsafe class BFloat16Gemv
 {
-    /// <summary>Rows widened at a time: 16 KB of float32 for a 512-wide layer.</summary>
+    /// <summary>Rows a parallel range is made of (and widened at a time for up to <see cref="FewRows"/> input rows).</summary>
     public const int BlockRows = 8;
+
+    /// <summary>Input rows up to which each is multiplied by the matrix-vector kernel; more go through the GEMM.</summary>
+    public const int FewRows = 4;
+
+    /// <summary>Weight rows widened at a time for the GEMM: 128 KB of float32 for a 512-wide layer, within L2.</summary>
+    private const int GemmBlockRows = 64;
 
     /// <summary>
     /// Y[i, r] = Σ_c X[i, c]·W[r, c] for the <paramref name="m"/> rows of <paramref name="x"/> [m, W.Columns] and the
@@ -24,17 +30,18 @@ public static unsafe class BFloat16Gemv
     public static void Rows(BFloat16Matrix w, float* x, int m, int rowStart, int rowEnd, float* y)
     {
         ArgumentNullException.ThrowIfNull(w);
-        int k = w.Columns, n = w.Rows;
-        var block = ArrayPool<float>.Shared.Rent(BlockRows * Math.Max(k, 1));
+        int k = w.Columns, n = w.Rows, step = m <= FewRows ? BlockRows : GemmBlockRows;
+        var block = ArrayPool<float>.Shared.Rent(step * Math.Max(k, 1));
         try
         {
             fixed (ushort* pw = w.Values)
             fixed (float* pb = block)
-                for (int r = rowStart; r < rowEnd; r += BlockRows)
+                for (int r = rowStart; r < rowEnd; r += step)
                 {
-                    int rows = Math.Min(BlockRows, rowEnd - r);
+                    int rows = Math.Min(step, rowEnd - r);
                     Widen(pw + ((long)r * k), pb, (long)rows * k);
-                    for (int i = 0; i < m; i++) Dot(rows, k, pb, x + ((long)i * k), y + ((long)i * n) + r);
+                    if (m > FewRows) Gemm.Sgemm(false, true, m, rows, k, 1f, x, k, pb, k, 0f, y + r, n);
+                    else for (int i = 0; i < m; i++) Dot(rows, k, pb, x + ((long)i * k), y + ((long)i * n) + r);
                 }
         }
         finally
