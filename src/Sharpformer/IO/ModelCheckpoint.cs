@@ -10,7 +10,8 @@ namespace Sharpformer.IO;
 /// A model checkpoint folder: <c>config.json</c> (the family's config record, whose <c>kind</c> says which model to
 /// build) and <c>model.safetensors</c> (the state dict). Both files are written atomically. An int8 checkpoint
 /// (<see cref="SaveInt8"/>) stores every Linear weight as I8 with an F32 scale per output row beside it
-/// (<c>NAME_scale</c>); it loads into a model that computes those layers in int8 (<see cref="ComputeType.Int8"/>).
+/// (<c>NAME_scale</c>); it loads into a model that computes those layers in int8 (<see cref="ComputeType.Int8"/>). A
+/// bfloat16 checkpoint (<see cref="SaveBFloat16"/>) stores them as BF16 and loads computing in bfloat16.
 /// </summary>
 public static class ModelCheckpoint
 {
@@ -37,17 +38,32 @@ public static class ModelCheckpoint
     /// Saves <paramref name="model"/> with every <see cref="Linear"/> weight quantized to int8 (symmetric, one scale per
     /// output row, <see cref="Int8Matrix"/>): about a quarter of those bytes. The rest stays float32.
     /// </summary>
-    public static void SaveInt8(string directory, IModelConfig config, Module model)
+    public static void SaveInt8(string directory, IModelConfig config, Module model) =>
+        SaveConverted(directory, config, model, "int8", (writer, name, weight) =>
+        {
+            var quantized = Int8Matrix.Quantize(weight.Data, weight.Shape[0], weight.Shape[1]);
+            writer.AddInt8(name, quantized.Values, quantized.Rows, quantized.Columns);
+            writer.Add(name + Int8ScaleSuffix, Tensor.FromArray(quantized.Scales, quantized.Rows));
+        });
+
+    /// <summary>
+    /// Saves <paramref name="model"/> with every <see cref="Linear"/> weight rounded to bfloat16 (BF16,
+    /// <see cref="BFloat16Matrix"/>): half those bytes. The rest stays float32.
+    /// </summary>
+    public static void SaveBFloat16(string directory, IModelConfig config, Module model) =>
+        SaveConverted(directory, config, model, "bfloat16", (writer, name, weight) =>
+            writer.AddBFloat16(name, BFloat16Matrix.Convert(weight.Data, weight.Shape[0], weight.Shape[1]).Values, weight.Shape[0], weight.Shape[1]));
+
+    // Writes the checkpoint with every Linear weight added by addWeight and every other tensor as float32.
+    private static void SaveConverted(string directory, IModelConfig config, Module model, string computeType, Action<SafetensorsWriter, string, Tensor> addWeight)
     {
         Directory.CreateDirectory(directory);
         var linearWeights = model.Modules().OfType<Linear>().Select(l => (object)l.Weight).ToHashSet(ReferenceEqualityComparer.Instance);
-        var writer = new SafetensorsWriter().AddMetadata("format", "sharpformer").AddMetadata("kind", config.Kind).AddMetadata("compute_type", "int8");
+        var writer = new SafetensorsWriter().AddMetadata("format", "sharpformer").AddMetadata("kind", config.Kind).AddMetadata("compute_type", computeType);
         foreach (var (name, tensor) in model.StateDict())
         {
-            if (!linearWeights.Contains(tensor)) { writer.Add(name, tensor); continue; }
-            var quantized = Int8Matrix.Quantize(tensor.Data, tensor.Shape[0], tensor.Shape[1]);
-            writer.AddInt8(name, quantized.Values, quantized.Rows, quantized.Columns);
-            writer.Add(name + Int8ScaleSuffix, Tensor.FromArray(quantized.Scales, quantized.Rows));
+            if (linearWeights.Contains(tensor)) addWeight(writer, name, tensor);
+            else writer.Add(name, tensor);
         }
         writer.Save(Path.Combine(directory, WeightsFile));
         AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), config.ToJson());
@@ -64,14 +80,19 @@ public static class ModelCheckpoint
         var model = Build(config, rng);
         using var file = SafetensorsFile.Open(Path.Combine(directory, WeightsFile));
         var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        bool int8 = false;
+        bool int8 = false, bfloat16 = false;
         foreach (var name in file.Names)
         {
-            if (file.GetEntry(name).Dtype == SafetensorsDtype.I8) { state[name] = Dequantize(file, name); int8 = true; }
+            var dtype = file.GetEntry(name).Dtype;
+            if (dtype == SafetensorsDtype.I8) { state[name] = Dequantize(file, name); int8 = true; }
             else if (!IsScaleOfInt8(file, name)) state[name] = file.ReadTensor(name);
+            bfloat16 |= dtype == SafetensorsDtype.BF16;
         }
         LoadMatching(Path.Combine(directory, WeightsFile), () => model.LoadStateDict(state));
-        if (int8) ComputeType.Int8.ApplyTo(model); // the same integers and scales again: quantizing q·s gives back q
+        // The same integers and scales again (quantizing q·s gives back q), or the same bfloat16 values (rounding a
+        // widened bfloat16 gives it back).
+        if (int8) ComputeType.Int8.ApplyTo(model);
+        else if (bfloat16) ComputeType.BFloat16.ApplyTo(model);
         return (config, model);
     }
 

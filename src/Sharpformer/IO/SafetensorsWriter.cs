@@ -27,9 +27,10 @@ public sealed class SafetensorsWriter
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
 
-    private sealed record PendingTensor(string Name, SafetensorsDtype Dtype, int[] Shape, Tensor? Floats, IntTensor? Ints, sbyte[]? Bytes = null)
+    // A tensor to write: float or integer data, or the little-endian bytes of a narrow type (I8, BF16) as they are stored.
+    private sealed record PendingTensor(string Name, SafetensorsDtype Dtype, int[] Shape, Tensor? Floats, IntTensor? Ints, byte[]? Raw = null)
     {
-        public long ByteLength => (long)(Floats?.Length ?? Ints?.Length ?? Bytes!.Length) * Dtype.ElementSize();
+        public long ByteLength => Raw?.LongLength ?? ((long)(Floats?.Length ?? Ints!.Length) * Dtype.ElementSize());
     }
 
     /// <summary>Adds a float tensor, stored as F32.</summary>
@@ -54,7 +55,16 @@ public sealed class SafetensorsWriter
         ArgumentNullException.ThrowIfNull(values);
         if (shape.Aggregate(1L, (a, b) => a * b) != values.Length)
             throw new ArgumentException($"Int8 tensor '{name}': shape [{string.Join(", ", shape)}] does not hold {values.Length} values.", nameof(shape));
-        return Add(new PendingTensor(CheckName(name), SafetensorsDtype.I8, [.. shape], null, null, values));
+        return Add(new PendingTensor(CheckName(name), SafetensorsDtype.I8, [.. shape], null, null, MemoryMarshal.AsBytes(values.AsSpan()).ToArray()));
+    }
+
+    /// <summary>Adds a bfloat16 tensor (BF16) from its bit patterns, for example converted weights; <paramref name="shape"/>'s product must be the length.</summary>
+    public SafetensorsWriter AddBFloat16(string name, ushort[] values, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (shape.Aggregate(1L, (a, b) => a * b) != values.Length)
+            throw new ArgumentException($"BF16 tensor '{name}': shape [{string.Join(", ", shape)}] does not hold {values.Length} values.", nameof(shape));
+        return Add(new PendingTensor(CheckName(name), SafetensorsDtype.BF16, [.. shape], null, null, MemoryMarshal.AsBytes(values.AsSpan()).ToArray()));
     }
 
     /// <summary>Adds a key-value pair to the header's <c>__metadata__</c> object.</summary>
@@ -157,9 +167,9 @@ public sealed class SafetensorsWriter
                 stream.Write(MemoryMarshal.AsBytes(data.Slice(start, Math.Min(ChunkElements, data.Length - start))));
             return;
         }
-        if (tensor.Bytes is { } bytes)
+        if (tensor.Raw is { } raw)
         {
-            stream.Write(MemoryMarshal.AsBytes(bytes.AsSpan()));
+            stream.Write(raw);
             return;
         }
         var ints = tensor.Ints!.Data;

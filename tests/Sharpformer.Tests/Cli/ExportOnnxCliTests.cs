@@ -62,7 +62,7 @@ public sealed class ExportOnnxCliTests
         string int8 = Path.Combine(dir.Path, "int8");
         var (qcode, stdout, qerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", int8);
         Assert.True(qcode == 0, qerr);
-        Assert.Contains("Quantized the Linear weights to int8", stdout);
+        Assert.Contains("Converted the Linear weights to int8", stdout);
         const string lines = "1 2 3\n4 5 6 7\n9\n";
         var (_, dynamic, _) = SharpformerProcess.Run(lines, "translate", "--model", run, "--compute-type", "int8", "--nbest", "2");
         var (tcode, stored, terr) = SharpformerProcess.Run(lines, "translate", "--model", int8, "--nbest", "2");
@@ -72,6 +72,25 @@ public sealed class ExportOnnxCliTests
         Assert.Equal(1, rcode);
         Assert.Contains("is not a model folder", rerr);
         Assert.True(File.Exists(Path.Combine(run, "metrics.jsonl")));
+    }
+
+    [Fact]
+    public void Quantize_to_bfloat16_writes_a_folder_that_translates_like_compute_type_bfloat16()
+    {
+        using var dir = new TemporaryDirectory();
+        string run = TrainedRun(dir.Path);
+        string bf16 = Path.Combine(dir.Path, "bf16");
+        var (qcode, stdout, qerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", bf16, "--compute-type", "bfloat16");
+        Assert.True(qcode == 0, qerr);
+        Assert.Contains("Converted the Linear weights to bfloat16", stdout);
+        const string lines = "1 2 3\n4 5 6 7\n9\n";
+        var (_, dynamic, _) = SharpformerProcess.Run(lines, "translate", "--model", run, "--compute-type", "bfloat16", "--nbest", "2");
+        var (tcode, stored, terr) = SharpformerProcess.Run(lines, "translate", "--model", bf16, "--nbest", "2");
+        Assert.True(tcode == 0, terr);
+        Assert.Equal(dynamic, stored);
+        var (rcode, _, rerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", Path.Combine(dir.Path, "auto"), "--compute-type", "auto");
+        Assert.Equal(1, rcode);
+        Assert.Contains("quantize writes int8 or bfloat16 weights", rerr);
     }
 
     // A Transformer trained for 5 steps on the reverse task, in ROOT/run.

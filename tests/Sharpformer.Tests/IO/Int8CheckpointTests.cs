@@ -42,6 +42,25 @@ public sealed class Int8CheckpointTests
         Assert.True(i8 < 0.6 * f32, $"{i8} bytes against {f32}");
     }
 
+    [Fact]
+    public void A_bfloat16_checkpoint_loads_the_same_bfloat16_weights_at_half_their_bytes()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = new Seq2SeqTransformer(Config, new Rng(3));
+        ModelCheckpoint.Save(dir.File("f32"), Config, model);
+        ModelCheckpoint.SaveBFloat16(dir.File("bf16"), Config, model);
+        var (_, loaded) = ModelCheckpoint.Load(dir.File("bf16"), new Rng(99));
+        foreach (var (original, restored) in model.Modules().OfType<Linear>().Zip(loaded.Modules().OfType<Linear>()))
+        {
+            Assert.NotNull(restored.BFloat16Weight);
+            Assert.Equal(BFloat16Matrix.Convert(original.Weight.Data, original.OutFeatures, original.InFeatures).Values, restored.BFloat16Weight!.Values);
+            Assert.Null(restored.Int8Weight);
+        }
+        long f32 = new FileInfo(Path.Combine(dir.File("f32"), ModelCheckpoint.WeightsFile)).Length;
+        long bf16 = new FileInfo(Path.Combine(dir.File("bf16"), ModelCheckpoint.WeightsFile)).Length;
+        Assert.True(bf16 < 0.75 * f32, $"{bf16} bytes against {f32}");
+    }
+
     [Theory]
     [InlineData("missing", "has no scale tensor")]
     [InlineData("short", "has shape [31]")]
