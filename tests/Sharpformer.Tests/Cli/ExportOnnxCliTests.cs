@@ -54,43 +54,30 @@ public sealed class ExportOnnxCliTests
         Assert.Equal(["onnx", "rnn", "run"], Directory.GetDirectories(dir.Path).Select(Path.GetFileName).Order());
     }
 
-    [Fact]
-    public void Quantize_writes_an_int8_folder_that_translates_like_compute_type_int8_and_refuses_a_run_folder()
+    [Theory]
+    [InlineData("int8")]
+    [InlineData("bfloat16")]
+    public void Quantize_writes_a_folder_that_translates_like_the_compute_type_on_the_float32_one(string type)
     {
         using var dir = new TemporaryDirectory();
         string run = TrainedRun(dir.Path);
-        string int8 = Path.Combine(dir.Path, "int8");
-        var (qcode, stdout, qerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", int8);
+        string converted = Path.Combine(dir.Path, type);
+        var (qcode, stdout, qerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", converted, "--compute-type", type);
         Assert.True(qcode == 0, qerr);
-        Assert.Contains("Converted the Linear weights to int8", stdout);
+        Assert.Contains($"Converted the Linear weights to {type}", stdout);
         const string lines = "1 2 3\n4 5 6 7\n9\n";
-        var (_, dynamic, _) = SharpformerProcess.Run(lines, "translate", "--model", run, "--compute-type", "int8", "--nbest", "2");
-        var (tcode, stored, terr) = SharpformerProcess.Run(lines, "translate", "--model", int8, "--nbest", "2");
+        var (_, dynamic, _) = SharpformerProcess.Run(lines, "translate", "--model", run, "--compute-type", type, "--nbest", "2");
+        var (tcode, stored, terr) = SharpformerProcess.Run(lines, "translate", "--model", converted, "--nbest", "2");
         Assert.True(tcode == 0, terr);
-        Assert.Equal(dynamic, stored); // the same integers and scales: the same hypotheses and scores
-        var (rcode, _, rerr) = SharpformerProcess.Run(null, "quantize", "--model", int8, "--out", run);
+        Assert.Equal(dynamic, stored); // the same integers and scales, or the same bfloat16 values: the same hypotheses and scores
+        // A model folder's output refuses to replace the run folder; auto is not a type of stored weights.
+        var (rcode, _, rerr) = SharpformerProcess.Run(null, "quantize", "--model", converted, "--out", run);
         Assert.Equal(1, rcode);
         Assert.Contains("is not a model folder", rerr);
         Assert.True(File.Exists(Path.Combine(run, "metrics.jsonl")));
-    }
-
-    [Fact]
-    public void Quantize_to_bfloat16_writes_a_folder_that_translates_like_compute_type_bfloat16()
-    {
-        using var dir = new TemporaryDirectory();
-        string run = TrainedRun(dir.Path);
-        string bf16 = Path.Combine(dir.Path, "bf16");
-        var (qcode, stdout, qerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", bf16, "--compute-type", "bfloat16");
-        Assert.True(qcode == 0, qerr);
-        Assert.Contains("Converted the Linear weights to bfloat16", stdout);
-        const string lines = "1 2 3\n4 5 6 7\n9\n";
-        var (_, dynamic, _) = SharpformerProcess.Run(lines, "translate", "--model", run, "--compute-type", "bfloat16", "--nbest", "2");
-        var (tcode, stored, terr) = SharpformerProcess.Run(lines, "translate", "--model", bf16, "--nbest", "2");
-        Assert.True(tcode == 0, terr);
-        Assert.Equal(dynamic, stored);
-        var (rcode, _, rerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", Path.Combine(dir.Path, "auto"), "--compute-type", "auto");
-        Assert.Equal(1, rcode);
-        Assert.Contains("quantize writes int8 or bfloat16 weights", rerr);
+        var (acode, _, aerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", Path.Combine(dir.Path, "auto"), "--compute-type", "auto");
+        Assert.Equal(1, acode);
+        Assert.Contains("quantize writes int8 or bfloat16 weights", aerr);
     }
 
     // A Transformer trained for 5 steps on the reverse task, in ROOT/run.

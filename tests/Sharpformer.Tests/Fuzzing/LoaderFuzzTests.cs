@@ -81,11 +81,7 @@ public sealed class LoaderFuzzTests : IDisposable
     [Fact]
     public void Resumable_checkpoint_folders()
     {
-        var config = new TransformerConfig { DModel = 8, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, DFf = 16, SourceVocab = 7, TargetVocab = 7, MaxLength = 16 };
-        var model = new Seq2SeqTransformer(config, new Rng(1));
-        var optimizer = new Adam(model.NamedParameters());
-        var run = Path.Combine(_directory.Path, "run");
-        ResumableCheckpoint.Save(run, model, optimizer, new TrainerState { Step = 5, RngState = [1, 2, 3, 4], BestMetric = 0.5 });
+        var (run, model, optimizer) = SavedCheckpoint();
         var folder = Directory.GetDirectories(run, "last-*").Single();
         var files = Directory.GetFiles(run).Concat(Directory.GetFiles(folder)).ToList();
         Assert.Equal(4, files.Count); // the pointer, weights, optimiser moments and trainer state
@@ -108,11 +104,7 @@ public sealed class LoaderFuzzTests : IDisposable
     public void A_checkpoint_whose_tensor_names_do_not_match_the_model_is_named_in_one_line()
     {
         // Found by the 100,000-mutant campaign: random bytes turned a tensor name into one holding a line break.
-        var config = new TransformerConfig { DModel = 8, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, DFf = 16, SourceVocab = 7, TargetVocab = 7, MaxLength = 16 };
-        var model = new Seq2SeqTransformer(config, new Rng(1));
-        var optimizer = new Adam(model.NamedParameters());
-        var run = Path.Combine(_directory.Path, "run");
-        ResumableCheckpoint.Save(run, model, optimizer, new TrainerState { Step = 5, RngState = [1, 2, 3, 4], BestMetric = 0.5 });
+        var (run, model, optimizer) = SavedCheckpoint();
         var weights = Path.Combine(Directory.GetDirectories(run, "last-*").Single(), "model.safetensors");
         var writer = new SafetensorsWriter();
         string renamed = model.StateDict().Keys.First();
@@ -122,6 +114,17 @@ public sealed class LoaderFuzzTests : IDisposable
         Assert.StartsWith(weights, error.Message);
         Assert.Contains($"missing keys: {renamed}", error.Message);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    // A resumable checkpoint of a small Transformer in DIR/run.
+    private (string Run, Seq2SeqTransformer Model, Adam Optimizer) SavedCheckpoint()
+    {
+        var config = new TransformerConfig { DModel = 8, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, DFf = 16, SourceVocab = 7, TargetVocab = 7, MaxLength = 16 };
+        var model = new Seq2SeqTransformer(config, new Rng(1));
+        var optimizer = new Adam(model.NamedParameters());
+        var run = Path.Combine(_directory.Path, "run");
+        ResumableCheckpoint.Save(run, model, optimizer, new TrainerState { Step = 5, RngState = [1, 2, 3, 4], BestMetric = 0.5 });
+        return (run, model, optimizer);
     }
 
     /// <summary>Writes each mutant of each seed file to <paramref name="name"/> and reads it with <paramref name="read"/>.</summary>
