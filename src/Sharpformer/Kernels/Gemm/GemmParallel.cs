@@ -44,9 +44,10 @@ internal static unsafe class GemmParallel<TKernel>
             return;
         }
 
-        // A fits one block, so re-packing it per item is cheap: give each item its own columns of B and C — unless
-        // there are too few columns for every thread to get some (a weight gradient dW = dYᵀX of a square layer:
-        // 128 x 128 outputs summed over thousands of tokens), where the rows are split over a shared packed B instead.
+        // Many rows share packed B blocks. When A fits one block, re-packing it per item is cheap, so each item takes its
+        // own columns of B and C — unless there are too few columns for every thread to get some (a weight gradient
+        // dW = dYᵀX of a square layer: 128 x 128 outputs summed over thousands of tokens): then the rows are split over
+        // a shared packed B as well.
         int chunk = Math.Max(fewRows ? MinChunkColsFewRows : MinChunkCols, RoundUp(CeilDiv(n, ItemsPerThread * threads), TKernel.Nr));
         if (m > TKernel.Mc || (!fewRows && CeilDiv(n, chunk) < threads && m >= threads * TKernel.Mr))
         {
