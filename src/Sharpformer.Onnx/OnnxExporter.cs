@@ -39,8 +39,7 @@ public static class OnnxExporter
     public static void Export(TranslationModel model, string outputDirectory, int opset = DefaultOpset, IReadOnlyList<string>? companionFiles = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (opset < DefaultOpset)
-            throw new ArgumentOutOfRangeException(nameof(opset), $"ONNX export: opset {opset} is too old; {DefaultOpset} or newer is needed (LayerNormalization).");
+        CheckOpset(opset);
         var network = model.Network as Seq2SeqTransformer
             ?? throw new NotSupportedException($"ONNX export: model kind '{model.Config.Kind}' ({model.Network.GetType().Name}) cannot be exported yet; the encoder-decoder Transformer can.");
         var models = Graphs(network, opset);
@@ -55,15 +54,38 @@ public static class OnnxExporter
         });
     }
 
-    /// <summary>The encoder and decoder-step model files of <paramref name="network"/>; refuses weights over protobuf's 2 GB limit.</summary>
-    internal static IReadOnlyList<(string File, ModelProto Model)> Graphs(Seq2SeqTransformer network, int opset = DefaultOpset)
+    /// <summary>
+    /// Exports a decoder-only language model as one graph, <paramref name="outputFile"/> (written atomically):
+    /// <c>input_ids</c> [batch, seq_len] (int64) → <c>logits</c> [batch, seq_len, vocab], the next-token scores at every
+    /// position, keys that are the pad id or later than the query masked (<see cref="TransformerLanguageModel.Forward"/>).
+    /// Throws <see cref="ArgumentOutOfRangeException"/> for an opset below <see cref="DefaultOpset"/>.
+    /// </summary>
+    public static void Export(TransformerLanguageModel model, string outputFile, int opset = DefaultOpset)
     {
-        var graphs = new[] { (EncoderFile, Seq2SeqTransformerGraphs.Encoder(network)), (DecoderStepFile, Seq2SeqTransformerGraphs.DecoderStep(network)) };
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(outputFile);
+        CheckOpset(opset);
+        var (_, onnx) = ToModels([(Path.GetFileName(outputFile), LanguageModelGraph.Build(model))], model, opset).Single();
+        AtomicFile.Write(outputFile, stream => onnx.WriteTo(stream));
+    }
+
+    /// <summary>The encoder and decoder-step model files of <paramref name="network"/>; refuses weights over protobuf's 2 GB limit.</summary>
+    internal static IReadOnlyList<(string File, ModelProto Model)> Graphs(Seq2SeqTransformer network, int opset = DefaultOpset) =>
+        ToModels([(EncoderFile, Seq2SeqTransformerGraphs.Encoder(network)), (DecoderStepFile, Seq2SeqTransformerGraphs.DecoderStep(network))], network, opset);
+
+    private static IReadOnlyList<(string File, ModelProto Model)> ToModels(IReadOnlyList<(string File, OnnxGraph Graph)> graphs, object network, int opset)
+    {
         foreach (var (file, graph) in graphs)
             if (graph.InitializerBytes > ProtobufLimit)
                 throw new NotSupportedException($"ONNX export: {file} would hold {graph.InitializerBytes:N0} bytes of weights, over protobuf's 2 GB limit (external data is not supported).");
         string version = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
-        return [.. graphs.Select(g => (g.Item1, g.Item2.ToModel(opset, version, $"Sharpformer {network.GetType().Name}: {g.Item2.Name}")))];
+        return [.. graphs.Select(g => (g.File, g.Graph.ToModel(opset, version, $"Sharpformer {network.GetType().Name}: {g.Graph.Name}")))];
+    }
+
+    private static void CheckOpset(int opset)
+    {
+        if (opset < DefaultOpset)
+            throw new ArgumentOutOfRangeException(nameof(opset), $"ONNX export: opset {opset} is too old; {DefaultOpset} or newer is needed (LayerNormalization).");
     }
 
     /// <summary>Writes each model file into <paramref name="folder"/>, atomically.</summary>

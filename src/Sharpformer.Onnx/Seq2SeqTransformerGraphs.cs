@@ -99,7 +99,8 @@ internal static class Seq2SeqTransformerGraphs
         return graph;
     }
 
-    private static string EncoderLayer(TransformerLayers layers, string x, string mask, EncoderLayer layer, string name, bool normFirst)
+    /// <summary>One encoder layer (Section 3.1): self-attention under <paramref name="mask"/>, then the feed-forward network, each a residual sub-layer.</summary>
+    internal static string EncoderLayer(TransformerLayers layers, string x, string mask, EncoderLayer layer, string name, bool normFirst)
     {
         var graph = layers.Graph;
         string SelfAttention(string h)

@@ -85,9 +85,14 @@ internal sealed class TransformerLayers(OnnxGraph graph, TransformerConfig confi
     /// The additive key-padding mask [B, 1, 1, S] from a [B, S] int64 mask with 1 for tokens and 0 for padding: −∞ at
     /// padding, 0 elsewhere, as our <c>AttentionMasks.KeyPadding</c>.
     /// </summary>
-    public string KeyPaddingMask(string sourceMask)
+    public string KeyPaddingMask(string sourceMask) => AdditiveKeyMask(graph.Node("Equal", [sourceMask, graph.Int64(0)]));
+
+    /// <summary>The same mask from [B, S] int64 token ids: −∞ where the id is <paramref name="padId"/>.</summary>
+    public string PaddingMask(string ids, int padId) => AdditiveKeyMask(graph.Node("Equal", [ids, graph.Int64(padId)]));
+
+    // [B, S] booleans (true = padding) → the additive mask [B, 1, 1, S].
+    private string AdditiveKeyMask(string isPadding)
     {
-        var isPadding = graph.Node("Equal", [sourceMask, graph.Int64(0)]);
         var additive = graph.Node("Where", [isPadding, graph.Scalar(float.NegativeInfinity), graph.Scalar(0f)]);
         return graph.Node("Unsqueeze", [additive, graph.Int64(1, 2)]);
     }
