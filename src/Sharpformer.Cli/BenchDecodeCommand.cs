@@ -39,7 +39,7 @@ internal static class BenchDecodeCommand
         {
             if (r.GetValue(onnxRuntime))
                 return SideBySide(TrainingBenchmarkPreset.Get(r.GetValue(preset)!).Model, r.GetValue(batch), r.GetValue(beam), r.GetValue(tokens),
-                    r.GetValue(threads) is int n ? [n] : [.. new[] { 1, Environment.ProcessorCount }.Distinct()], r.GetValue(json));
+                    r.GetValue(threads) is int n ? [n] : [.. new[] { 1, Environment.ProcessorCount }.Distinct()], r.GetValue(json), r.GetValue(computeType));
             if (r.GetValue(threads) is int count) KernelThreads.SetCount(count);
             const int repeats = 3;
             using var profiler = r.GetValue(profile) ? OpProfiler.Start() : null;
@@ -63,16 +63,17 @@ internal static class BenchDecodeCommand
         return command;
     }
 
-    private static int SideBySide(TransformerConfig config, int batch, int beam, int tokens, int[] threadCounts, bool json)
+    private static int SideBySide(TransformerConfig config, int batch, int beam, int tokens, int[] threadCounts, bool json, NN.ComputeType computeType)
     {
-        var results = threadCounts.Select(t => OnnxRuntimeDecodingBenchmark.Measure(config, batch, beam, t, newTokens: tokens)).ToList();
+        var results = threadCounts.Select(t => OnnxRuntimeDecodingBenchmark.Measure(config, batch, beam, t, newTokens: tokens, computeType: computeType)).ToList();
         if (json)
         {
             Console.WriteLine(BenchJson.Serialize(results));
             return 0;
         }
         var c = CultureInfo.InvariantCulture;
-        var table = new Table().AddColumns("batch", "beam", "threads", "Sharpformer tok/s", "ONNX Runtime tok/s", "ours / ORT");
+        var ours = results[0].OursComputeType.ToString().ToLowerInvariant();
+        var table = new Table().AddColumns("batch", "beam", "threads", $"Sharpformer ({ours}) tok/s", "ONNX Runtime (float32) tok/s", "ours / ORT");
         foreach (var r in results)
             table.AddRow(r.Batch.ToString(c), r.Beam.ToString(c), r.Threads.ToString(c), r.OursTokensPerSecond.ToString("F0", c),
                 r.OnnxRuntimeTokensPerSecond.ToString("F0", c), r.Ratio.ToString("F2", c));

@@ -2,14 +2,17 @@ using Microsoft.ML.OnnxRuntime;
 using Sharpformer.Benchmarks;
 using Sharpformer.Kernels;
 using Sharpformer.Models.Transformer;
+using Sharpformer.NN;
 
 namespace Sharpformer.Onnx;
 
 /// <summary>
-/// What <see cref="OnnxRuntimeDecodingBenchmark"/> measured: new tokens per second of cached decoding by our engine and
-/// by ONNX Runtime on the exported graphs of the same model, same input and same search, on the same thread count.
+/// What <see cref="OnnxRuntimeDecodingBenchmark"/> measured: new tokens per second of cached decoding by our engine (its
+/// linear layers in <c>OursComputeType</c>) and by ONNX Runtime on the exported float32 graphs of the same model, same
+/// input and same search, on the same thread count.
 /// </summary>
-public sealed record SideBySideDecodingResult(int Batch, int Beam, int NewTokens, int Threads, double OursTokensPerSecond, double OnnxRuntimeTokensPerSecond)
+public sealed record SideBySideDecodingResult(int Batch, int Beam, int NewTokens, int Threads, double OursTokensPerSecond, double OnnxRuntimeTokensPerSecond,
+    ComputeType OursComputeType = ComputeType.Float32)
 {
     /// <summary>Ours ÷ ONNX Runtime: above 1 when we are faster.</summary>
     public double Ratio => OursTokensPerSecond / OnnxRuntimeTokensPerSecond;
@@ -23,8 +26,12 @@ public sealed record SideBySideDecodingResult(int Batch, int Beam, int NewTokens
 /// </summary>
 public static class OnnxRuntimeDecodingBenchmark
 {
-    /// <summary>Measures batch <paramref name="batch"/>, beam <paramref name="beam"/> on <paramref name="threads"/> threads for both runtimes.</summary>
-    public static SideBySideDecodingResult Measure(TransformerConfig config, int batch, int beam, int threads, int sourceLength = 32, int newTokens = 32, int repeats = 3)
+    /// <summary>
+    /// Measures batch <paramref name="batch"/>, beam <paramref name="beam"/> on <paramref name="threads"/> threads for both
+    /// runtimes; ours computes its linear layers in <paramref name="computeType"/>, ONNX Runtime runs the float32 graphs.
+    /// </summary>
+    public static SideBySideDecodingResult Measure(TransformerConfig config, int batch, int beam, int threads, int sourceLength = 32, int newTokens = 32, int repeats = 3,
+        ComputeType computeType = ComputeType.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var (model, source) = DecodingBenchmark.Workload(config, batch, sourceLength);
@@ -37,11 +44,12 @@ public static class OnnxRuntimeDecodingBenchmark
             OnnxExporter.WriteGraphs(OnnxExporter.Graphs(model), folder);
             using var session = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
             using var onnx = new OnnxSeq2SeqModel(folder, model.Config, session);
+            computeType.ApplyTo(model);
             KernelThreads.SetCount(threads);
             double ours = WallClock.MedianMilliseconds(() => DecodingBenchmark.Decode(model, source, options), warmup: 1, repeats);
             double theirs = WallClock.MedianMilliseconds(() => DecodingBenchmark.Decode(onnx, source, options), warmup: 1, repeats);
             double tokens = (double)batch * newTokens;
-            return new SideBySideDecodingResult(batch, beam, newTokens, threads, tokens / (ours / 1000), tokens / (theirs / 1000));
+            return new SideBySideDecodingResult(batch, beam, newTokens, threads, tokens / (ours / 1000), tokens / (theirs / 1000), computeType.Resolve());
         }
         finally
         {

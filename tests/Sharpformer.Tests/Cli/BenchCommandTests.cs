@@ -41,7 +41,7 @@ public sealed class BenchCommandTests
     public void Bench_decode_onnxruntime_times_both_runtimes_on_the_same_search_at_each_thread_count()
     {
         var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "decode", "--onnxruntime", "--batch", "2", "--beam", "2", "--tokens", "2",
-            "--threads", "1", "--json");
+            "--threads", "1", "--compute-type", "bfloat16", "--json");
         Assert.True(code == 0, stderr);
         using var result = JsonDocument.Parse(stdout);
         var row = Assert.Single(result.RootElement.EnumerateArray());
@@ -50,6 +50,7 @@ public sealed class BenchCommandTests
         double ours = row.GetProperty("ours_tokens_per_second").GetDouble(), theirs = row.GetProperty("onnx_runtime_tokens_per_second").GetDouble();
         Assert.True(ours > 0 && theirs > 0);
         Assert.Equal(ours / theirs, row.GetProperty("ratio").GetDouble(), 6);
+        Assert.Equal("bfloat16", row.GetProperty("ours_compute_type").GetString(), ignoreCase: true); // ours in bfloat16, ONNX Runtime in float32
     }
 
     [Fact]
