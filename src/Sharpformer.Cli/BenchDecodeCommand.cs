@@ -72,8 +72,8 @@ internal static class BenchDecodeCommand
             return 0;
         }
         var c = CultureInfo.InvariantCulture;
-        var ours = results[0].OursComputeType.ToString().ToLowerInvariant();
-        var table = new Table().AddColumns("batch", "beam", "threads", $"Sharpformer ({ours}) tok/s", "ONNX Runtime (float32) tok/s", "ours / ORT");
+        var (ours, theirs) = (results[0].OursComputeType.ToString().ToLowerInvariant(), results[0].OnnxRuntimeComputeType.ToString().ToLowerInvariant());
+        var table = new Table().AddColumns("batch", "beam", "threads", $"Sharpformer ({ours}) tok/s", $"ONNX Runtime ({theirs}) tok/s", "ours / ORT");
         foreach (var r in results)
             table.AddRow(r.Batch.ToString(c), r.Beam.ToString(c), r.Threads.ToString(c), r.OursTokensPerSecond.ToString("F0", c),
                 r.OnnxRuntimeTokensPerSecond.ToString("F0", c), r.Ratio.ToString("F2", c));

@@ -18,10 +18,15 @@ internal static class ExportOnnxCommand
         {
             Description = $"Standard ONNX operator set ({OnnxExporter.DefaultOpset} or newer).", DefaultValueFactory = _ => OnnxExporter.DefaultOpset,
         };
+        var computeType = new Option<NN.ComputeType>("--compute-type")
+        {
+            Description = "float32, or int8: every linear layer as ONNX Runtime's dynamic quantization (DynamicQuantizeLinear, MatMulInteger; int8 weights with a scale per output feature).",
+            DefaultValueFactory = _ => NN.ComputeType.Float32,
+        };
         var command = new Command("export-onnx",
             "Export a model as ONNX: encoder.onnx and decoder_step.onnx (past/present key-value caches), config, tokenizers, model.onnx.json.")
         {
-            model, output, opset,
+            model, output, opset, computeType,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -30,13 +35,13 @@ internal static class ExportOnnxCommand
             var recipe = Path.Combine(r.GetValue(model)!.FullName, "recipe.json"); // so translate knows a word-per-line task (g2p)
             try
             {
-                OnnxExporter.Export(loaded, folder, r.GetValue(opset), File.Exists(recipe) ? [recipe] : []);
+                OnnxExporter.Export(loaded, folder, r.GetValue(opset), File.Exists(recipe) ? [recipe] : [], r.GetValue(computeType));
             }
             catch (NotSupportedException e)
             {
                 throw new UserError(e.Message);
             }
-            Console.WriteLine($"Exported {OnnxExporter.EncoderFile} and {OnnxExporter.DecoderStepFile} (opset {r.GetValue(opset)}) with config, tokenizers and {OnnxExporter.DescriptionFile} to {folder}.");
+            Console.WriteLine($"Exported {OnnxExporter.EncoderFile} and {OnnxExporter.DecoderStepFile} (opset {r.GetValue(opset)}, {r.GetValue(computeType).ToString().ToLowerInvariant()}) with config, tokenizers and {OnnxExporter.DescriptionFile} to {folder}.");
             return 0;
         }));
         return command;

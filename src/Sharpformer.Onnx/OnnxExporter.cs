@@ -5,6 +5,7 @@ using Sharpformer.Data;
 using Sharpformer.Decoding;
 using Sharpformer.IO;
 using Sharpformer.Models.Transformer;
+using Sharpformer.NN;
 using Sharpformer.Onnx.Protos;
 
 namespace Sharpformer.Onnx;
@@ -32,17 +33,22 @@ public static class OnnxExporter
 
     /// <summary>
     /// Exports <paramref name="model"/> into the folder <paramref name="outputDirectory"/> (replaced if it exists), with
-    /// copies of <paramref name="companionFiles"/> (e.g. the run's <c>recipe.json</c>) beside the graphs.
-    /// Throws <see cref="NotSupportedException"/> for a model kind without an ONNX form and
-    /// <see cref="ArgumentOutOfRangeException"/> for an opset below <see cref="DefaultOpset"/>.
+    /// copies of <paramref name="companionFiles"/> (e.g. the run's <c>recipe.json</c>) beside the graphs; with
+    /// <paramref name="computeType"/> int8 every linear layer is ONNX Runtime's dynamic int8 quantization pattern
+    /// (DynamicQuantizeLinear, MatMulInteger; the weights in int8 with a scale per output feature).
+    /// Throws <see cref="NotSupportedException"/> for a model kind without an ONNX form or a compute type other than
+    /// float32 and int8, and <see cref="ArgumentOutOfRangeException"/> for an opset below <see cref="DefaultOpset"/>.
     /// </summary>
-    public static void Export(TranslationModel model, string outputDirectory, int opset = DefaultOpset, IReadOnlyList<string>? companionFiles = null)
+    public static void Export(TranslationModel model, string outputDirectory, int opset = DefaultOpset, IReadOnlyList<string>? companionFiles = null,
+        ComputeType computeType = ComputeType.Float32)
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckOpset(opset);
         var network = model.Network as Seq2SeqTransformer
             ?? throw new NotSupportedException($"ONNX export: model kind '{model.Config.Kind}' ({model.Network.GetType().Name}) cannot be exported yet; the encoder-decoder Transformer can.");
-        var models = Graphs(network, opset);
+        if (computeType is not (ComputeType.Float32 or ComputeType.Int8))
+            throw new NotSupportedException($"ONNX export: compute type {computeType} has no ONNX form here; float32 and int8 do.");
+        var models = Graphs(network, opset, computeType == ComputeType.Int8);
         AtomicDirectory.Write(outputDirectory, folder =>
         {
             WriteGraphs(models, folder);
@@ -70,8 +76,8 @@ public static class OnnxExporter
     }
 
     /// <summary>The encoder and decoder-step model files of <paramref name="network"/>; refuses weights over protobuf's 2 GB limit.</summary>
-    internal static IReadOnlyList<(string File, ModelProto Model)> Graphs(Seq2SeqTransformer network, int opset = DefaultOpset) =>
-        ToModels([(EncoderFile, Seq2SeqTransformerGraphs.Encoder(network)), (DecoderStepFile, Seq2SeqTransformerGraphs.DecoderStep(network))], network, opset);
+    internal static IReadOnlyList<(string File, ModelProto Model)> Graphs(Seq2SeqTransformer network, int opset = DefaultOpset, bool int8 = false) =>
+        ToModels([(EncoderFile, Seq2SeqTransformerGraphs.Encoder(network, int8)), (DecoderStepFile, Seq2SeqTransformerGraphs.DecoderStep(network, int8))], network, opset);
 
     private static IReadOnlyList<(string File, ModelProto Model)> ToModels(IReadOnlyList<(string File, OnnxGraph Graph)> graphs, object network, int opset)
     {

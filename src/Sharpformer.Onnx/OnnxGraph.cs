@@ -46,6 +46,16 @@ internal sealed class OnnxGraph(string name)
         return AddInitializer(tensor);
     }
 
+    /// <summary>An int8 initializer of shape <paramref name="dims"/> holding <paramref name="data"/> (quantized weights).</summary>
+    public string Int8Initializer(string initializerName, ReadOnlySpan<sbyte> data, params long[] dims)
+    {
+        if (data.Length != dims.Aggregate(1L, (a, b) => a * b))
+            throw new ArgumentException($"ONNX initializer {initializerName}: {data.Length} values do not fill shape [{string.Join(", ", dims)}].");
+        var tensor = new TensorProto { Name = initializerName, DataType = (int)DataType.Int8, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data)) };
+        tensor.Dims.AddRange(dims);
+        return AddInitializer(tensor);
+    }
+
     /// <summary>The transpose of a row-major [rows, columns] matrix as a [columns, rows] initializer (a Linear weight W as Wᵀ for MatMul).</summary>
     public string TransposedInitializer(string initializerName, ReadOnlySpan<float> matrix, int rows, int columns)
     {
@@ -75,15 +85,21 @@ internal sealed class OnnxGraph(string name)
     }
 
     /// <summary>Adds a node of the standard domain; returns its (single) output's name.</summary>
-    public string Node(string op, string[] inputs, string? output = null, params AttributeProto[] attributes)
+    public string Node(string op, string[] inputs, string? output = null, params AttributeProto[] attributes) =>
+        AddNode(op, inputs, [output ?? NewValue(op)], attributes)[0];
+
+    /// <summary>Adds a node with <paramref name="outputCount"/> outputs (DynamicQuantizeLinear's three); returns their names.</summary>
+    public string[] Nodes(string op, string[] inputs, int outputCount, params AttributeProto[] attributes) =>
+        AddNode(op, inputs, [.. Enumerable.Range(0, outputCount).Select(_ => NewValue(op))], attributes);
+
+    private string[] AddNode(string op, string[] inputs, string[] outputs, AttributeProto[] attributes)
     {
-        output ??= NewValue(op);
         var node = new NodeProto { OpType = op, Name = $"{op}_{_graph.Node.Count}" };
         node.Input.AddRange(inputs);
-        node.Output.Add(output);
+        node.Output.AddRange(outputs);
         node.Attribute.AddRange(attributes);
         _graph.Node.Add(node);
-        return output;
+        return outputs;
     }
 
     /// <summary>The model file of this graph: IR version 8 with the standard operator set <paramref name="opset"/>.</summary>

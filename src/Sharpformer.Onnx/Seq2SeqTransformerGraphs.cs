@@ -18,12 +18,12 @@ namespace Sharpformer.Onnx;
 /// </summary>
 internal static class Seq2SeqTransformerGraphs
 {
-    /// <summary>The encoder graph of <paramref name="model"/>.</summary>
-    public static OnnxGraph Encoder(Seq2SeqTransformer model)
+    /// <summary>The encoder graph of <paramref name="model"/>, its linear layers quantized with <paramref name="int8"/>.</summary>
+    public static OnnxGraph Encoder(Seq2SeqTransformer model, bool int8 = false)
     {
         var config = model.Config;
         var graph = new OnnxGraph("encoder");
-        var layers = new TransformerLayers(graph, config);
+        var layers = new TransformerLayers(graph, config, int8);
         var ids = graph.Input("src_ids", DataType.Int64, "batch", "src_len");
         var sourceMask = graph.Input("src_mask", DataType.Int64, "batch", "src_len");
         var length = graph.Node("Shape", [ids], null, Attribute("start", 1L), Attribute("end", 2L));
@@ -44,12 +44,12 @@ internal static class Seq2SeqTransformerGraphs
         return graph;
     }
 
-    /// <summary>The decoder-step graph of <paramref name="model"/>.</summary>
-    public static OnnxGraph DecoderStep(Seq2SeqTransformer model)
+    /// <summary>The decoder-step graph of <paramref name="model"/>, its linear layers quantized with <paramref name="int8"/>.</summary>
+    public static OnnxGraph DecoderStep(Seq2SeqTransformer model, bool int8 = false)
     {
         var config = model.Config;
         var graph = new OnnxGraph("decoder_step");
-        var layers = new TransformerLayers(graph, config);
+        var layers = new TransformerLayers(graph, config, int8);
         var ids = graph.Input("prev_ids", DataType.Int64, "batch", 1);
         var sourceMask = graph.Input("src_mask", DataType.Int64, "batch", "src_len");
         int count = model.Decoder.Layers.Count;

@@ -107,6 +107,29 @@ public sealed class Seq2SeqTransformerExportTests
         Assert.Equal([Path.GetFileName(folder.Path)], Directory.GetFileSystemEntries(folder.Parent).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void Int8_graphs_use_onnx_runtime_quantization_and_their_logits_stay_close_to_float32()
+    {
+        var model = TinyModel(normFirst: true, Activation.Relu, learnedPositions: false);
+        var network = (Seq2SeqTransformer)model.Network;
+        using var folder = new ExportFolder();
+        OnnxExporter.Export(model, folder.Path, computeType: ComputeType.Int8);
+        string decoderGraph = System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(folder.Path, OnnxExporter.DecoderStepFile)));
+        Assert.Contains("MatMulInteger", decoderGraph);
+        Assert.Contains("DynamicQuantizeLinear", decoderGraph);
+
+        var source = Batch(model.SourceTokenizer, Corpus);
+        var bos = new IntTensor([.. Enumerable.Repeat(SpecialTokens.Bos, Corpus.Length)], Corpus.Length);
+        using var noGrad = GradMode.NoGrad();
+        using var scope = new TensorScope();
+        var expected = network.Step(network.Start(source), bos).Data.ToArray();
+        using var onnx = new OnnxSeq2SeqModel(folder.Path, network.Config);
+        var actual = onnx.Step(onnx.Start(source), bos).Data.ToArray();
+        float scale = expected.Max(MathF.Abs);
+        for (int i = 0; i < expected.Length; i++) Assert.True(MathF.Abs(expected[i] - actual[i]) <= 0.05f * scale, $"logit {i}: float32 {expected[i]}, ONNX Runtime int8 {actual[i]}");
+        Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(model, folder.Path + "-bf16", computeType: ComputeType.BFloat16));
+    }
+
     private static TranslationModel TinyModel(bool normFirst, Activation activation, bool learnedPositions)
     {
         var tokenizer = WordTokenizer.Build(Corpus);

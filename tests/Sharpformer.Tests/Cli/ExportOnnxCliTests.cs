@@ -14,7 +14,7 @@ public sealed class ExportOnnxCliTests
         string onnx = Path.Combine(dir.Path, "onnx");
         var (ecode, stdout, eerr) = SharpformerProcess.Run(null, "export-onnx", "--model", run, "--out", onnx);
         Assert.True(ecode == 0, eerr);
-        Assert.Contains("Exported encoder.onnx and decoder_step.onnx (opset 17)", stdout);
+        Assert.Contains("Exported encoder.onnx and decoder_step.onnx (opset 17, float32)", stdout);
         Assert.True(new FileInfo(Path.Combine(onnx, "decoder_step.onnx")).Length > 1000);
         Assert.True(File.Exists(Path.Combine(onnx, "model.onnx.json")));
         Assert.True(File.Exists(Path.Combine(onnx, "recipe.json")));
