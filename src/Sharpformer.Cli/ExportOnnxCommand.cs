@@ -4,8 +4,9 @@ using Sharpformer.Onnx;
 namespace Sharpformer.Cli;
 
 /// <summary>
-/// `sharpformer export-onnx`: writes a trained model folder as ONNX graphs of standard operators (an encoder graph and a
-/// decoder-step graph with explicit key/value caches) with its config, tokenizers and a description of the graphs.
+/// `sharpformer export-onnx`: writes a trained encoder-decoder (Transformer or recurrent) as ONNX graphs of standard
+/// operators (an encoder graph and a decoder-step graph with its state as explicit inputs and outputs: the Transformer's
+/// key/value caches, a recurrent decoder's hidden state) with its config, tokenizers and a description of the graphs.
 /// </summary>
 internal static class ExportOnnxCommand
 {
@@ -24,7 +25,7 @@ internal static class ExportOnnxCommand
             DefaultValueFactory = _ => NN.ComputeType.Float32,
         };
         var command = new Command("export-onnx",
-            "Export a model as ONNX: encoder.onnx and decoder_step.onnx (past/present key-value caches), config, tokenizers, model.onnx.json.")
+            "Export a Transformer or recurrent encoder-decoder as ONNX: encoder.onnx and decoder_step.onnx (past/present state), config, tokenizers, model.onnx.json.")
         {
             model, output, opset, computeType,
         };

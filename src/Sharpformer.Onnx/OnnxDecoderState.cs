@@ -6,9 +6,9 @@ using Sharpformer.Tensors;
 namespace Sharpformer.Onnx;
 
 /// <summary>
-/// Incremental decoding state of an <see cref="OnnxSeq2SeqModel"/>: every row's source mask, the encoder's cross-attention
-/// keys/values and the self-attention cache (<c>past_key_i</c>, <c>past_value_i</c>), held as ONNX Runtime values whose
-/// first dimension is the row. A step's <c>present_*</c> outputs become the next step's <c>past_*</c> inputs without a
+/// Incremental decoding state of an <see cref="OnnxSeq2SeqModel"/>: every row's source mask, the encoder's
+/// <c>cross_*</c> tensors (per sentence) and the decoder's <c>past_*</c> tensors (per hypothesis: the self-attention
+/// caches, or a recurrent decoder's hidden state), held as ONNX Runtime values whose first dimension is the row. A step's <c>present_*</c> outputs become the next step's <c>past_*</c> inputs without a
 /// copy; only beam search's row reordering copies. Disposing frees the native memory at once (otherwise the values'
 /// finalizers do).
 /// </summary>
@@ -27,10 +27,10 @@ internal sealed class OnnxDecoderState : IDecoderState, IDisposable
     /// <summary>[rows, src_len] int64 with 1 for tokens, 0 for padding.</summary>
     public OrtValue SourceMask { get; private set; }
 
-    /// <summary><c>cross_key_i</c>/<c>cross_value_i</c> [rows, heads, src_len, d_k].</summary>
+    /// <summary>The encoder's per-sentence tensors (<c>cross_key_i</c>/<c>cross_value_i</c> [rows, heads, src_len, d_k], or a recurrent model's <c>cross_keys</c>/<c>cross_values</c>).</summary>
     public Dictionary<string, OrtValue> Cross { get; private set; }
 
-    /// <summary><c>past_key_i</c>/<c>past_value_i</c> [rows, heads, past_len, d_k].</summary>
+    /// <summary>The decoder's state (<c>past_key_i</c>/<c>past_value_i</c> [rows, heads, past_len, d_k], or <c>past_hidden</c> [rows, layers, hidden], ...).</summary>
     public Dictionary<string, OrtValue> Past { get; private set; }
 
     /// <inheritdoc />
@@ -45,7 +45,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IDisposable
 
     /// <summary>
     /// Keeps rows <paramref name="rows"/> in that order. As in our own state, the source mask and the cross-attention
-    /// keys/values move only when a row changes its source sentence; within a sentence (beam search) only the caches move.
+    /// tensors move only when a row changes its source sentence; within a sentence (beam search) only the past tensors move.
     /// </summary>
     public void Reorder(IntTensor rows)
     {

@@ -4,6 +4,8 @@ using Google.Protobuf;
 using Sharpformer.Data;
 using Sharpformer.Decoding;
 using Sharpformer.IO;
+using Sharpformer.Models;
+using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
 using Sharpformer.NN;
 using Sharpformer.Onnx.Protos;
@@ -44,18 +46,23 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckOpset(opset);
-        var network = model.Network as Seq2SeqTransformer
-            ?? throw new NotSupportedException($"ONNX export: model kind '{model.Config.Kind}' ({model.Network.GetType().Name}) cannot be exported yet; the encoder-decoder Transformer can.");
         if (computeType is not (ComputeType.Float32 or ComputeType.Int8))
             throw new NotSupportedException($"ONNX export: compute type {computeType} has no ONNX form here; float32 and int8 do.");
-        var models = Graphs(network, opset, computeType == ComputeType.Int8);
+        var models = model.Network switch
+        {
+            Seq2SeqTransformer transformer => Graphs(transformer, opset, computeType == ComputeType.Int8),
+            RecurrentSeq2Seq when computeType == ComputeType.Int8 =>
+                throw new NotSupportedException("ONNX export: int8 graphs cover the Transformer; a recurrent model exports in float32 (ONNX's LSTM, GRU and RNN operators take float weights)."),
+            RecurrentSeq2Seq recurrent => ToModels([(EncoderFile, RecurrentSeq2SeqGraphs.Encoder(recurrent)), (DecoderStepFile, RecurrentSeq2SeqGraphs.DecoderStep(recurrent))], recurrent, opset),
+            _ => throw new NotSupportedException($"ONNX export: model kind '{model.Config.Kind}' ({model.Network.GetType().Name}) cannot be exported; the encoder-decoder Transformer and the recurrent encoder-decoders can."),
+        };
         AtomicDirectory.Write(outputDirectory, folder =>
         {
             WriteGraphs(models, folder);
             AtomicFile.WriteAllText(Path.Combine(folder, ModelCheckpoint.ConfigFile), model.Config.ToJson());
             model.SourceTokenizer.Save(Path.Combine(folder, TranslationModel.SourceTokenizerFile));
             model.TargetTokenizer.Save(Path.Combine(folder, TranslationModel.TargetTokenizerFile));
-            AtomicFile.WriteAllText(Path.Combine(folder, DescriptionFile), Describe(network.Config, opset, models));
+            AtomicFile.WriteAllText(Path.Combine(folder, DescriptionFile), Describe(model.Config, opset, models));
             foreach (var file in companionFiles ?? []) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         });
     }
@@ -102,7 +109,7 @@ public static class OnnxExporter
     }
 
     /// <summary>model.onnx.json: the graphs' inputs and outputs read back from the graphs themselves, the special ids and the search defaults.</summary>
-    private static string Describe(TransformerConfig config, int opset, IReadOnlyList<(string File, ModelProto Model)> models)
+    private static string Describe(IModelConfig config, int opset, IReadOnlyList<(string File, ModelProto Model)> models)
     {
         static JsonArray Values(IEnumerable<ValueInfoProto> values) =>
         [
@@ -120,10 +127,10 @@ public static class OnnxExporter
         var description = new JsonObject
         {
             ["format"] = "sharpformer-onnx/1",
-            ["architecture"] = "transformer",
+            ["architecture"] = config is RecurrentSeq2SeqConfig recurrent ? Architecture.Recurrent(recurrent.Cell, recurrent.Attention).Name : Architecture.Transformer.Name,
             ["opset"] = opset,
             ["graphs"] = graphs,
-            ["decoder_layers"] = config.DecoderLayers,
+            ["decoder_layers"] = config is TransformerConfig transformer ? transformer.DecoderLayers : ((RecurrentSeq2SeqConfig)config).Layers,
             ["special_tokens"] = new JsonObject { ["pad"] = config.PadId, ["bos"] = SpecialTokens.Bos, ["eos"] = SpecialTokens.Eos, ["unk"] = SpecialTokens.Unk },
             ["search"] = new JsonObject
             {
@@ -131,9 +138,9 @@ public static class OnnxExporter
                 ["length_penalty"] = SearchOptions.DefaultLengthPenalty,
                 ["max_length"] = config.MaxLength,
             },
-            ["loop"] = "src_ids are the source tokens followed by eos, padded with pad (src_mask 0 there). Run the encoder once; start "
-                + "with prev_ids = bos and empty past tensors (past_len 0); each step masks pad and bos, picks the next tokens, feeds them as "
-                + "prev_ids and present_* back as past_*, until every row has produced eos or max_length steps.",
+            ["loop"] = "src_ids are the source tokens followed by eos, padded with pad (src_mask 0 there). Run the encoder once; start with "
+                + (config is TransformerConfig ? "prev_ids = bos and empty past tensors (past_len 0)" : "prev_ids = bos and the encoder's initial_* outputs as past_* (initial_hidden as past_hidden, ...)")
+                + "; each step masks pad and bos, picks the next tokens, feeds them as prev_ids and present_* back as past_*, until every row has produced eos or max_length steps.",
         };
         return description.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }

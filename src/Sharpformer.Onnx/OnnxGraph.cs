@@ -125,6 +125,18 @@ internal sealed class OnnxGraph(string name)
     public static AttributeProto Attribute(string attributeName, float value) =>
         new() { Name = attributeName, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
+    /// <summary>A string attribute.</summary>
+    public static AttributeProto Attribute(string attributeName, string value) =>
+        new() { Name = attributeName, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+
+    /// <summary>A string-list attribute.</summary>
+    public static AttributeProto Attribute(string attributeName, string[] values)
+    {
+        var attribute = new AttributeProto { Name = attributeName, Type = AttributeProto.Types.AttributeType.Strings };
+        attribute.Strings.AddRange(values.Select(ByteString.CopyFromUtf8));
+        return attribute;
+    }
+
     /// <summary>An integer-list attribute.</summary>
     public static AttributeProto Attribute(string attributeName, long[] values)
     {

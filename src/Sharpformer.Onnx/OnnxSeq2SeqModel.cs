@@ -5,6 +5,7 @@ using Sharpformer.Data;
 using Sharpformer.Decoding;
 using Sharpformer.IO;
 using Sharpformer.Models;
+using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
 using Sharpformer.Tensors;
 using Tensor = Sharpformer.Tensors.Tensor;
@@ -12,20 +13,22 @@ using Tensor = Sharpformer.Tensors.Tensor;
 namespace Sharpformer.Onnx;
 
 /// <summary>
-/// An exported encoder-decoder Transformer run by ONNX Runtime behind our <see cref="ISeq2SeqModel"/> contract, so the
-/// same greedy and beam search, <see cref="Translator"/>, evaluation and ensembles drive it: <see cref="Start"/> runs
-/// <c>encoder.onnx</c>, <see cref="Step"/> runs <c>decoder_step.onnx</c> with the caches in the state. It is both a
+/// An exported encoder-decoder (Transformer or recurrent) run by ONNX Runtime behind our <see cref="ISeq2SeqModel"/>
+/// contract, so the same greedy and beam search, <see cref="Translator"/>, evaluation and ensembles drive it:
+/// <see cref="Start"/> runs <c>encoder.onnx</c>, <see cref="Step"/> runs <c>decoder_step.onnx</c> with the state's
+/// <c>past_*</c> tensors (the Transformer's key/value caches, empty at first; a recurrent decoder's hidden state, the
+/// encoder's <c>initial_*</c> outputs at first) and the encoder's <c>cross_*</c> tensors. It is both a
 /// .NET user's deployment path and the reference our own engine is checked against.
 /// </summary>
 public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
 {
     private readonly InferenceSession _encoder, _step;
-    private readonly TransformerConfig _config;
+    private readonly IModelConfig _config;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _pastNames, _stepInputs;
 
     /// <summary>Opens the two graphs of an export folder with <paramref name="options"/> (ONNX Runtime's defaults when null).</summary>
-    public OnnxSeq2SeqModel(string folder, TransformerConfig config, SessionOptions? options = null)
+    public OnnxSeq2SeqModel(string folder, IModelConfig config, SessionOptions? options = null)
     {
         _config = config;
         _encoder = Open(Path.Combine(folder, OnnxExporter.EncoderFile), options);
@@ -38,8 +41,8 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
             _encoder.Dispose();
             throw;
         }
-        _pastNames = [.. Enumerable.Range(0, config.DecoderLayers).SelectMany(i => new[] { $"past_key_{i}", $"past_value_{i}" })];
         _stepInputs = [.. _step.InputNames];
+        _pastNames = [.. _stepInputs.Where(n => n.StartsWith("past_", StringComparison.Ordinal))];
     }
 
     /// <summary>
@@ -51,8 +54,9 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"ONNX model folder not found: {folder}");
         if (!File.Exists(Path.Combine(folder, OnnxExporter.DescriptionFile)))
             throw new InvalidDataException($"{folder}: no {OnnxExporter.DescriptionFile}; export a model with `sharpformer export-onnx` first.");
-        var config = ModelCheckpoint.ReadConfig(Path.Combine(folder, ModelCheckpoint.ConfigFile)) as TransformerConfig
-            ?? throw new InvalidDataException($"{folder}: only exported encoder-decoder Transformers run on ONNX Runtime.");
+        var config = ModelCheckpoint.ReadConfig(Path.Combine(folder, ModelCheckpoint.ConfigFile));
+        if (config is not (TransformerConfig { Kind: "seq2seq" } or RecurrentSeq2SeqConfig))
+            throw new InvalidDataException($"{folder}: only exported encoder-decoders (Transformer or recurrent) run on ONNX Runtime, not kind '{config.Kind}'.");
         var source = Tokenizers.Load(Path.Combine(folder, TranslationModel.SourceTokenizerFile));
         var target = Tokenizers.Load(Path.Combine(folder, TranslationModel.TargetTokenizerFile));
         return new TranslationModel(config, new OnnxSeq2SeqModel(folder, config, options), source, target);
@@ -66,12 +70,17 @@ public sealed class OnnxSeq2SeqModel : ISeq2SeqModel, IDisposable
         using var ids = OrtValue.CreateTensorValueFromMemory(source.Data.Select(i => (long)i).ToArray(), shape);
         var mask = OrtValue.CreateTensorValueFromMemory(source.Data.Select(i => i == _config.PadId ? 0L : 1L).ToArray(), shape);
         var outputs = _encoder.Run(_runOptions, ["src_ids", "src_mask"], [ids, mask], _encoder.OutputNames);
-        var cross = new Dictionary<string, OrtValue>();
+        var (cross, past) = (new Dictionary<string, OrtValue>(), new Dictionary<string, OrtValue>());
         foreach (var (name, value) in _encoder.OutputNames.Zip(outputs))
             if (name.StartsWith("cross_", StringComparison.Ordinal)) cross[name] = value;
+            else if (name.StartsWith("initial_", StringComparison.Ordinal)) past["past_" + name["initial_".Length..]] = value;
             else value.Dispose();
-        var past = _pastNames.ToDictionary(n => n, _ => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
-            [batch, _config.Heads, 0, _config.DModel / _config.Heads]));
+        foreach (var name in _pastNames.Where(n => !past.ContainsKey(n)))
+        {
+            // A cache that starts empty: the batch, and 0 for the dynamic length axis.
+            long[] dims = [.. _step.InputMetadata[name].Dimensions.Select((d, i) => i == 0 ? batch : Math.Max(d, 0))];
+            past[name] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, dims);
+        }
         return new OnnxDecoderState(mask, cross, past, batch);
     }
 

@@ -9,9 +9,7 @@ namespace Sharpformer.Onnx;
 /// initializers named after the module's parameters: Linear (MatMul with Wᵀ, then Add b), LayerNormalization,
 /// multi-head attention (Section 3.2: heads split by Reshape/Transpose, softmax(QKᵀ/√d_k + M)V), the position-wise
 /// feed-forward network (Equation 2) and the scaled embedding plus positions (Sections 3.4-3.5). Dropout is absent
-/// (inference). With <c>int8</c>, every Linear is ONNX Runtime's dynamic quantization pattern instead: the weight in
-/// int8 with one scale per output feature (our <see cref="Kernels.Int8Matrix"/>), the input quantized per tensor by
-/// DynamicQuantizeLinear, MatMulInteger, and the int32 result scaled back to float.
+/// (inference). With <c>int8</c>, every Linear is ONNX Runtime's dynamic quantization pattern (<see cref="OnnxLinear"/>).
 /// </summary>
 internal sealed class TransformerLayers(OnnxGraph graph, TransformerConfig config, bool int8 = false)
 {
@@ -21,27 +19,7 @@ internal sealed class TransformerLayers(OnnxGraph graph, TransformerConfig confi
     public OnnxGraph Graph => graph;
 
     /// <summary>y = x Wᵀ + b over the last dimension.</summary>
-    public string Linear(string x, Linear layer, string name)
-    {
-        var y = int8 ? QuantizedProduct(x, layer, name) : graph.Node("MatMul", [x, graph.TransposedInitializer(name + ".weight_t", layer.Weight.Data, layer.OutFeatures, layer.InFeatures)]);
-        return layer.Bias is null ? y : graph.Node("Add", [y, graph.Initializer(name + ".bias", layer.Bias.Data, layer.OutFeatures)]);
-    }
-
-    // x Wᵀ ≈ (s_x·s_W[j])·Σ (q_x − z_x)·q_W: MatMulInteger over the per-tensor uint8 input and the int8 Wᵀ.
-    private string QuantizedProduct(string x, Linear layer, string name)
-    {
-        int rows = layer.OutFeatures, columns = layer.InFeatures;
-        var quantized = Kernels.Int8Matrix.Quantize(layer.Weight.Data, rows, columns);
-        var transposed = new sbyte[quantized.Values.Length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < columns; c++) transposed[(c * rows) + r] = quantized.Values[(r * columns) + c];
-        var weight = graph.Int8Initializer(name + ".weight_t_int8", transposed, columns, rows);
-        var scales = graph.Initializer(name + ".weight_scale", quantized.Scales, rows);
-        var input = graph.Nodes("DynamicQuantizeLinear", [x], 3);
-        var product = graph.Node("MatMulInteger", [input[0], weight, input[2]]);
-        var asFloat = graph.Node("Cast", [product], null, Attribute("to", (long)Protos.TensorProto.Types.DataType.Float));
-        return graph.Node("Mul", [asFloat, graph.Node("Mul", [input[1], scales])]);
-    }
+    public string Linear(string x, Linear layer, string name) => OnnxLinear.Add(graph, x, layer, name, int8);
 
     /// <summary>LayerNorm over the last dimension with γ, β and ε.</summary>
     public string LayerNorm(string x, LayerNorm norm, string name) =>

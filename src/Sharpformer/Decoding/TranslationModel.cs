@@ -95,6 +95,8 @@ public sealed class TranslationModel(IModelConfig config, ISeq2SeqModel network,
 
         public int TargetVocab => First.TargetVocab;
 
+        public int PadId => First.PadId;
+
         public string ToJson() => First.ToJson();
     }
 }

@@ -6,7 +6,7 @@ namespace Sharpformer.Tests.Cli;
 public sealed class ExportOnnxCliTests
 {
     [Fact]
-    public void A_trained_transformer_exports_and_a_recurrent_model_or_a_non_model_folder_is_refused_with_one_line()
+    public void Trained_transformer_and_recurrent_models_export_and_translate_alike_and_bad_input_is_refused_with_one_line()
     {
         using var dir = new TemporaryDirectory();
         string run = TrainedRun(dir.Path);
@@ -38,9 +38,17 @@ public sealed class ExportOnnxCliTests
         var (code, _, stderr) = SharpformerProcess.Run(null, "train", "--task", "reverse", "--arch", "gru", "--preset", "tiny", "--steps", "2",
             "--eval-every", "2", "--train-size", "50", "--out", rnn);
         Assert.True(code == 0, stderr);
+        string rnnOnnx = Path.Combine(dir.Path, "rnn-onnx");
+        var (xcode, _, xerr) = SharpformerProcess.Run(null, "export-onnx", "--model", rnn, "--out", rnnOnnx);
+        Assert.True(xcode == 0, xerr);
+        var (gcode, gru, gerr) = SharpformerProcess.Run(lines, "translate", "--model", rnn, "--nbest", "2");
+        Assert.True(gcode == 0, gerr);
+        var (hcode, gruOnnx, herr) = SharpformerProcess.Run(lines, "translate", "--model", rnnOnnx, "--runtime", "onnxruntime", "--nbest", "2");
+        Assert.True(hcode == 0, herr);
+        Assert.Equal(Outputs(gru), Outputs(gruOnnx));
         foreach (var (args, expected) in new[]
         {
-            (new[] { "export-onnx", "--model", rnn, "--out", Path.Combine(dir.Path, "rnn-onnx") }, "cannot be exported"),
+            (new[] { "export-onnx", "--model", rnn, "--out", Path.Combine(dir.Path, "rnn-int8"), "--compute-type", "int8" }, "int8 graphs cover the Transformer"),
             (new[] { "export-onnx", "--model", dir.Path, "--out", Path.Combine(dir.Path, "none-onnx") }, "cannot load model"),
             (new[] { "export-onnx", "--model", run, "--out", Path.Combine(dir.Path, "old-onnx"), "--opset", "13" }, "opset 13"),
         })
@@ -51,7 +59,7 @@ public sealed class ExportOnnxCliTests
             Assert.Contains(expected, rerr);
             Assert.Single(rerr.TrimEnd('\n').Split('\n'));
         }
-        Assert.Equal(["onnx", "rnn", "run"], Directory.GetDirectories(dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(["onnx", "rnn", "rnn-onnx", "run"], Directory.GetDirectories(dir.Path).Select(Path.GetFileName).Order());
     }
 
     [Theory]
