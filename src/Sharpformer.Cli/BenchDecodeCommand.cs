@@ -5,7 +5,7 @@ using Sharpformer.Autograd;
 using Sharpformer.Benchmarks;
 using Sharpformer.Decoding;
 using Sharpformer.Kernels;
-using Sharpformer.Models.Transformer;
+using Sharpformer.Models;
 using Sharpformer.Onnx;
 using Sharpformer.Training;
 using Spectre.Console;
@@ -34,11 +34,21 @@ internal static class BenchDecodeCommand
             Description = "Side by side with ONNX Runtime on the exported graphs of the same model (same input and search), on 1 thread and on every core (or --threads).",
         };
         var computeType = ModelOptions.ComputeTypeOption();
-        var command = new Command("decode", "Measure decoding speed with and without the key/value cache.") { preset, batch, beam, tokens, threads, json, profile, onnxRuntime, computeType };
+        var arch = new Option<string>("--arch")
+        {
+            Description = "transformer, or a recurrent encoder-decoder (gru-bahdanau, lstm-luong, ...: the preset's width, 2 layers, bidirectional encoder; with --onnxruntime only).",
+            DefaultValueFactory = _ => Architecture.Transformer.Name,
+        };
+        arch.AcceptOnlyFromAmong([.. Architecture.Names]);
+        var command = new Command("decode", "Measure decoding speed with and without the key/value cache.") { preset, batch, beam, tokens, threads, json, profile, onnxRuntime, computeType, arch };
         command.SetAction(r => CommandErrors.Run(() =>
         {
+            var benchmarkPreset = TrainingBenchmarkPreset.Get(r.GetValue(preset)!);
+            bool recurrent = !Architecture.Parse(r.GetValue(arch)!).IsTransformer;
+            if (recurrent && !r.GetValue(onnxRuntime))
+                throw new UserError("bench decode --arch with a recurrent model needs --onnxruntime (the cache comparison is the Transformer's).");
             if (r.GetValue(onnxRuntime))
-                return SideBySide(TrainingBenchmarkPreset.Get(r.GetValue(preset)!).Model, r.GetValue(batch), r.GetValue(beam), r.GetValue(tokens),
+                return SideBySide(recurrent ? benchmarkPreset.Recurrent(r.GetValue(arch)!) : benchmarkPreset.Model, r.GetValue(batch), r.GetValue(beam), r.GetValue(tokens),
                     r.GetValue(threads) is int n ? [n] : [.. new[] { 1, Environment.ProcessorCount }.Distinct()], r.GetValue(json), r.GetValue(computeType));
             if (r.GetValue(threads) is int count) KernelThreads.SetCount(count);
             const int repeats = 3;
@@ -63,7 +73,7 @@ internal static class BenchDecodeCommand
         return command;
     }
 
-    private static int SideBySide(TransformerConfig config, int batch, int beam, int tokens, int[] threadCounts, bool json, NN.ComputeType computeType)
+    private static int SideBySide(IModelConfig config, int batch, int beam, int tokens, int[] threadCounts, bool json, NN.ComputeType computeType)
     {
         var results = threadCounts.Select(t => OnnxRuntimeDecodingBenchmark.Measure(config, batch, beam, t, newTokens: tokens, computeType: computeType)).ToList();
         if (json)

@@ -48,14 +48,7 @@ public static class OnnxExporter
         CheckOpset(opset);
         if (computeType is not (ComputeType.Float32 or ComputeType.Int8))
             throw new NotSupportedException($"ONNX export: compute type {computeType} has no ONNX form here; float32 and int8 do.");
-        var models = model.Network switch
-        {
-            Seq2SeqTransformer transformer => Graphs(transformer, opset, computeType == ComputeType.Int8),
-            RecurrentSeq2Seq when computeType == ComputeType.Int8 =>
-                throw new NotSupportedException("ONNX export: int8 graphs cover the Transformer; a recurrent model exports in float32 (ONNX's LSTM, GRU and RNN operators take float weights)."),
-            RecurrentSeq2Seq recurrent => ToModels([(EncoderFile, RecurrentSeq2SeqGraphs.Encoder(recurrent)), (DecoderStepFile, RecurrentSeq2SeqGraphs.DecoderStep(recurrent))], recurrent, opset),
-            _ => throw new NotSupportedException($"ONNX export: model kind '{model.Config.Kind}' ({model.Network.GetType().Name}) cannot be exported; the encoder-decoder Transformer and the recurrent encoder-decoders can."),
-        };
+        var models = Graphs(model.Network, opset, computeType == ComputeType.Int8);
         AtomicDirectory.Write(outputDirectory, folder =>
         {
             WriteGraphs(models, folder);
@@ -82,9 +75,21 @@ public static class OnnxExporter
         AtomicFile.Write(outputFile, stream => onnx.WriteTo(stream));
     }
 
-    /// <summary>The encoder and decoder-step model files of <paramref name="network"/>; refuses weights over protobuf's 2 GB limit.</summary>
-    internal static IReadOnlyList<(string File, ModelProto Model)> Graphs(Seq2SeqTransformer network, int opset = DefaultOpset, bool int8 = false) =>
-        ToModels([(EncoderFile, Seq2SeqTransformerGraphs.Encoder(network, int8)), (DecoderStepFile, Seq2SeqTransformerGraphs.DecoderStep(network, int8))], network, opset);
+    /// <summary>
+    /// The encoder and decoder-step model files of <paramref name="network"/>; refuses a model kind without an ONNX form,
+    /// int8 for a recurrent model, and weights over protobuf's 2 GB limit (<see cref="NotSupportedException"/>).
+    /// </summary>
+    internal static IReadOnlyList<(string File, ModelProto Model)> Graphs(ISeq2SeqModel network, int opset = DefaultOpset, bool int8 = false) => network switch
+    {
+        Seq2SeqTransformer transformer => ToModels(
+            [(EncoderFile, Seq2SeqTransformerGraphs.Encoder(transformer, int8)), (DecoderStepFile, Seq2SeqTransformerGraphs.DecoderStep(transformer, int8))], network, opset),
+        RecurrentSeq2Seq when int8 =>
+            throw new NotSupportedException("ONNX export: int8 graphs cover the Transformer; a recurrent model exports in float32 (ONNX's LSTM, GRU and RNN operators take float weights)."),
+        RecurrentSeq2Seq recurrent => ToModels(
+            [(EncoderFile, RecurrentSeq2SeqGraphs.Encoder(recurrent)), (DecoderStepFile, RecurrentSeq2SeqGraphs.DecoderStep(recurrent))], network, opset),
+        _ => throw new NotSupportedException(
+            $"ONNX export: {network.GetType().Name} cannot be exported; the encoder-decoder Transformer and the recurrent encoder-decoders can."),
+    };
 
     private static IReadOnlyList<(string File, ModelProto Model)> ToModels(IReadOnlyList<(string File, OnnxGraph Graph)> graphs, object network, int opset)
     {

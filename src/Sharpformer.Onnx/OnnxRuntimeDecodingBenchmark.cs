@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Sharpformer.Benchmarks;
 using Sharpformer.Kernels;
-using Sharpformer.Models.Transformer;
+using Sharpformer.Models;
 using Sharpformer.NN;
 
 namespace Sharpformer.Onnx;
@@ -22,7 +22,8 @@ public sealed record SideBySideDecodingResult(int Batch, int Beam, int NewTokens
 }
 
 /// <summary>
-/// Decoding side by side with ONNX Runtime, the runtime a .NET user would pick instead: the benchmark model of
+/// Decoding side by side with ONNX Runtime, the runtime a .NET user would pick instead: the benchmark model (a
+/// Transformer or a recurrent encoder-decoder) of
 /// <see cref="DecodingBenchmark.Workload"/> is exported to a temporary folder and opened with ONNX Runtime's default
 /// session options (all graph optimisations) and <c>threads</c> intra-op threads; both are driven by the same greedy or
 /// beam search for exactly <c>newTokens</c> tokens, timed back to back (median of a few runs after a warm-up each).
@@ -33,7 +34,7 @@ public static class OnnxRuntimeDecodingBenchmark
     /// Measures batch <paramref name="batch"/>, beam <paramref name="beam"/> on <paramref name="threads"/> threads for both
     /// runtimes; ours computes its linear layers in <paramref name="computeType"/>, ONNX Runtime runs the float32 graphs.
     /// </summary>
-    public static SideBySideDecodingResult Measure(TransformerConfig config, int batch, int beam, int threads, int sourceLength = 32, int newTokens = 32, int repeats = 3,
+    public static SideBySideDecodingResult Measure(IModelConfig config, int batch, int beam, int threads, int sourceLength = 32, int newTokens = 32, int repeats = 3,
         ComputeType computeType = ComputeType.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -47,8 +48,8 @@ public static class OnnxRuntimeDecodingBenchmark
             // ONNX Runtime runs int8 graphs when ours computes in int8 (its own quantization pattern), float32 otherwise.
             OnnxExporter.WriteGraphs(OnnxExporter.Graphs(model, int8: computeType.Resolve() == ComputeType.Int8), folder);
             using var session = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
-            using var onnx = new OnnxSeq2SeqModel(folder, model.Config, session);
-            computeType.ApplyTo(model);
+            using var onnx = new OnnxSeq2SeqModel(folder, config, session);
+            computeType.ApplyTo((Module)model);
             KernelThreads.SetCount(threads);
             double ours = WallClock.MedianMilliseconds(() => DecodingBenchmark.Decode(model, source, options), warmup: 1, repeats);
             double theirs = WallClock.MedianMilliseconds(() => DecodingBenchmark.Decode(onnx, source, options), warmup: 1, repeats);

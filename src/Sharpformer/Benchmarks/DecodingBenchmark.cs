@@ -35,7 +35,8 @@ public static class DecodingBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(beam, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(newTokens, 1);
-        var (model, source) = Workload(config, batch, sourceLength);
+        var (network, source) = Workload(config, batch, sourceLength);
+        var model = (Seq2SeqTransformer)network;
         computeType.ApplyTo(model);
         var options = Search(beam, newTokens);
         void Cached() => Decode(model, source, options);
@@ -52,17 +53,18 @@ public static class DecodingBenchmark
     }
 
     /// <summary>
-    /// The benchmark's model and input: a <see cref="Seq2SeqTransformer"/> of <paramref name="config"/> (no dropout)
-    /// initialised from seed 1, and <paramref name="batch"/> sentences of <paramref name="sourceLength"/> random ids from
-    /// seed 2, so another runtime (ONNX Runtime on the exported graphs) can be timed on exactly the same work.
+    /// The benchmark's model and input: the encoder-decoder of <paramref name="config"/> (a Transformer or a recurrent
+    /// model) initialised from seed 1, in evaluation mode, and <paramref name="batch"/> sentences of
+    /// <paramref name="sourceLength"/> random ids from seed 2, so another runtime (ONNX Runtime on the exported graphs)
+    /// can be timed on exactly the same work.
     /// </summary>
-    public static (Seq2SeqTransformer Model, IntTensor Source) Workload(TransformerConfig config, int batch, int sourceLength)
+    public static (ISeq2SeqModel Model, IntTensor Source) Workload(IModelConfig config, int batch, int sourceLength)
     {
-        var model = new Seq2SeqTransformer(config with { Dropout = 0f }, new Rng(1));
+        var model = ModelRegistry.Build(config, new Rng(1));
         model.Eval();
         var rng = new Rng(2);
         var ids = Enumerable.Range(0, batch * sourceLength).Select(_ => SpecialTokens.Count + rng.NextInt(config.SourceVocab - SpecialTokens.Count)).ToArray();
-        return (model, new IntTensor(ids, batch, sourceLength));
+        return ((ISeq2SeqModel)model, new IntTensor(ids, batch, sourceLength));
     }
 
     /// <summary>Search options that decode exactly <paramref name="newTokens"/> tokens per sentence (&lt;eos&gt; banned until then).</summary>

@@ -1,3 +1,4 @@
+using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
 using Sharpformer.Training;
 
@@ -21,6 +22,17 @@ public sealed record TrainingBenchmarkPreset(string Name, TransformerConfig Mode
         "G2P" => new("G2P", GraphemeToPhonemeRecipe.For("transformer").Model with { SourceVocab = 31, TargetVocab = 43 }, 300, 10, 8),
         _ => throw new ArgumentException($"Unknown benchmark preset '{name}'. Valid: S, M, G2P."),
     };
+
+    /// <summary>
+    /// The recurrent encoder-decoder <paramref name="arch"/> (e.g. "gru-bahdanau") at this preset's width and
+    /// vocabularies: embeddings and hidden states of d_model, 2 layers, a bidirectional encoder — the g2p baselines'
+    /// shape — for decoding benchmarks against the Transformer's.
+    /// </summary>
+    public RecurrentSeq2SeqConfig Recurrent(string arch) => new RecurrentSeq2SeqConfig
+    {
+        EmbeddingDim = Model.DModel, HiddenSize = Model.DModel, Layers = 2, Bidirectional = true, Dropout = Model.Dropout,
+        SourceVocab = Model.SourceVocab, TargetVocab = Model.TargetVocab, MaxLength = Model.MaxLength,
+    }.WithArchitecture(arch);
 
     private static TransformerConfig Shape(int dModel, int heads, int dFf, int layers, int vocabulary) => new()
     {
