@@ -48,8 +48,13 @@ internal static class BenchDecodeCommand
             if (recurrent && !r.GetValue(onnxRuntime))
                 throw new UserError("bench decode --arch with a recurrent model needs --onnxruntime (the cache comparison is the Transformer's).");
             if (r.GetValue(onnxRuntime))
-                return SideBySide(recurrent ? benchmarkPreset.Recurrent(r.GetValue(arch)!) : benchmarkPreset.Model, r.GetValue(batch), r.GetValue(beam), r.GetValue(tokens),
-                    r.GetValue(threads) is int n ? [n] : [.. new[] { 1, Environment.ProcessorCount }.Distinct()], r.GetValue(json), r.GetValue(computeType));
+            {
+                IModelConfig config = recurrent ? benchmarkPreset.Recurrent(r.GetValue(arch)!) : benchmarkPreset.Model;
+                int[] threadCounts = r.GetValue(threads) is int n ? [n] : [.. new[] { 1, Environment.ProcessorCount }.Distinct()];
+                SideBySide(config, r.GetValue(batch), r.GetValue(beam), r.GetValue(tokens), threadCounts, r.GetValue(json), r.GetValue(computeType));
+                if (r.GetValue(profile)) ProfileOurs(config, r.GetValue(batch), r.GetValue(beam), r.GetValue(tokens), threadCounts[0], r.GetValue(computeType), r.GetValue(json));
+                return 0;
+            }
             if (r.GetValue(threads) is int count) KernelThreads.SetCount(count);
             const int repeats = 3;
             using var profiler = r.GetValue(profile) ? OpProfiler.Start() : null;
@@ -73,13 +78,13 @@ internal static class BenchDecodeCommand
         return command;
     }
 
-    private static int SideBySide(IModelConfig config, int batch, int beam, int tokens, int[] threadCounts, bool json, NN.ComputeType computeType)
+    private static void SideBySide(IModelConfig config, int batch, int beam, int tokens, int[] threadCounts, bool json, NN.ComputeType computeType)
     {
         var results = threadCounts.Select(t => OnnxRuntimeDecodingBenchmark.Measure(config, batch, beam, t, newTokens: tokens, computeType: computeType)).ToList();
         if (json)
         {
             Console.WriteLine(BenchJson.Serialize(results));
-            return 0;
+            return;
         }
         var c = CultureInfo.InvariantCulture;
         var (ours, theirs) = (results[0].OursComputeType.ToString().ToLowerInvariant(), results[0].OnnxRuntimeComputeType.ToString().ToLowerInvariant());
@@ -88,6 +93,19 @@ internal static class BenchDecodeCommand
             table.AddRow(r.Batch.ToString(c), r.Beam.ToString(c), r.Threads.ToString(c), r.OursTokensPerSecond.ToString("F0", c),
                 r.OnnxRuntimeTokensPerSecond.ToString("F0", c), r.Ratio.ToString("F2", c));
         AnsiConsole.Write(table);
-        return 0;
+    }
+
+    // Our side's time per operation over a few more decodes of the same workload (--profile with --onnxruntime).
+    private static void ProfileOurs(IModelConfig config, int batch, int beam, int tokens, int threads, NN.ComputeType computeType, bool json)
+    {
+        const int repeats = 3;
+        var (model, source) = DecodingBenchmark.Workload(config, batch, sourceLength: 32);
+        NN.ComputeTypeExtensions.ApplyTo(computeType, (NN.Module)model);
+        KernelThreads.SetCount(threads);
+        var options = DecodingBenchmark.Search(beam, tokens);
+        DecodingBenchmark.Decode(model, source, options); // warm-up
+        using var profiler = OpProfiler.Start();
+        for (int i = 0; i < repeats; i++) DecodingBenchmark.Decode(model, source, options);
+        ProfileOption.Print(profiler, repeats, "cached decode", toStandardError: json);
     }
 }
