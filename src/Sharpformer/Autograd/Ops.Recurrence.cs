@@ -62,11 +62,12 @@ public static partial class Ops
         var h = h0.Data.ToArray();
         var c = c0?.Data.ToArray() ?? [];
         var hiddenGates = new float[batch * width];
-        using var packedWeight = PackedWeight(weightHh, transpose: true);
+        // Packing W_hh pays off over many steps; a single step (incremental decoding) multiplies the stored weight directly.
+        using var packedWeight = steps > 1 ? PackedWeight(weightHh, transpose: true) : null;
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
-            RecurrentGates(h, packedWeight, biasHh, hiddenGates, batch);
+            RecurrentGates(h, packedWeight, weightHh, biasHh, hiddenGates, batch);
             for (int b = 0; b < batch; b++)
             {
                 int row = (b * steps) + t;
@@ -223,12 +224,15 @@ public static partial class Ops
             return transpose ? new PackedMatrix(true, pw, hidden, hidden, width) : new PackedMatrix(false, pw, hidden, width, hidden);
     }
 
-    /// <summary>h W_hhᵀ + b_hh for all rows [B, G·H].</summary>
-    private static unsafe void RecurrentGates(float[] h, PackedMatrix weightTransposed, Tensor? biasHh, float[] output, int batch)
+    /// <summary>h W_hhᵀ + b_hh for all rows [B, G·H], with W_hhᵀ packed, or (when <paramref name="weightTransposed"/> is null) from W_hh as stored.</summary>
+    private static unsafe void RecurrentGates(float[] h, PackedMatrix? weightTransposed, Tensor weightHh, Tensor? biasHh, float[] output, int batch)
     {
-        int hidden = weightTransposed.K, width = weightTransposed.N;
-        fixed (float* ph = h, po = output)
-            weightTransposed.Multiply(false, batch, 1f, ph, hidden, 0f, po, width);
+        int width = weightHh.Size(0), hidden = weightHh.Size(1);
+        fixed (float* ph = h, po = output, pw = weightHh.Data)
+        {
+            if (weightTransposed is null) Gemm.Sgemm(false, true, batch, width, hidden, 1f, ph, hidden, pw, hidden, 0f, po, width);
+            else weightTransposed.Multiply(false, batch, 1f, ph, hidden, 0f, po, width);
+        }
         if (biasHh is null) return;
         for (int b = 0; b < batch; b++) TensorPrimitives.Add(output.AsSpan(b * width, width), biasHh.Data, output.AsSpan(b * width, width));
     }
