@@ -64,14 +64,18 @@ public static class OnnxExporter
     /// Exports a decoder-only language model as one graph, <paramref name="outputFile"/> (written atomically):
     /// <c>input_ids</c> [batch, seq_len] (int64) → <c>logits</c> [batch, seq_len, vocab], the next-token scores at every
     /// position, keys that are the pad id or later than the query masked (<see cref="TransformerLanguageModel.Forward"/>).
+    /// With <paramref name="withPast"/> the graph carries key/value caches for generation instead: <c>input_ids</c> (the
+    /// new tokens), <c>attention_mask</c> (every token so far) and <c>past_key_i</c>/<c>past_value_i</c> →
+    /// <c>logits</c> of the new tokens and <c>present_key_i</c>/<c>present_value_i</c>.
     /// Throws <see cref="ArgumentOutOfRangeException"/> for an opset below <see cref="DefaultOpset"/>.
     /// </summary>
-    public static void Export(TransformerLanguageModel model, string outputFile, int opset = DefaultOpset)
+    public static void Export(TransformerLanguageModel model, string outputFile, int opset = DefaultOpset, bool withPast = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(outputFile);
         CheckOpset(opset);
-        var (_, onnx) = ToModels([(Path.GetFileName(outputFile), LanguageModelGraph.Build(model))], model, opset).Single();
+        var graph = withPast ? LanguageModelGraph.BuildCached(model) : LanguageModelGraph.Build(model);
+        var (_, onnx) = ToModels([(Path.GetFileName(outputFile), graph)], model, opset).Single();
         AtomicFile.Write(outputFile, stream => onnx.WriteTo(stream));
     }
 

@@ -70,15 +70,8 @@ internal static class Seq2SeqTransformerGraphs
         {
             string name = $"decoder.layers.{i}";
             var layer = model.Decoder.Layers[i];
-            string SelfAttention(string h)
-            {
-                var keys = graph.Node("Concat", [past[i].Key, layers.SplitHeads(layers.Linear(h, layer.SelfAttention.KProj, name + ".self_attn.k_proj"))],
-                    $"present_key_{i}", Attribute("axis", 2L));
-                var values = graph.Node("Concat", [past[i].Value, layers.SplitHeads(layers.Linear(h, layer.SelfAttention.VProj, name + ".self_attn.v_proj"))],
-                    $"present_value_{i}", Attribute("axis", 2L));
-                var q = layers.SplitHeads(layers.Linear(h, layer.SelfAttention.QProj, name + ".self_attn.q_proj"));
-                return layers.AttentionOutput(layers.ScaledDotProductAttention(q, keys, values, null), layer.SelfAttention, name + ".self_attn");
-            }
+            string SelfAttention(string h) => layers.CachedSelfAttention(h, layer.SelfAttention, name + ".self_attn", past[i].Key, past[i].Value,
+                $"present_key_{i}", $"present_value_{i}", null);
             string CrossAttention(string h)
             {
                 var q = layers.SplitHeads(layers.Linear(h, layer.CrossAttention.QProj, name + ".cross_attn.q_proj"));
@@ -99,8 +92,13 @@ internal static class Seq2SeqTransformerGraphs
         return graph;
     }
 
-    /// <summary>One encoder layer (Section 3.1): self-attention under <paramref name="mask"/>, then the feed-forward network, each a residual sub-layer.</summary>
-    internal static string EncoderLayer(TransformerLayers layers, string x, string mask, EncoderLayer layer, string name, bool normFirst)
+    /// <summary>
+    /// One encoder layer (Section 3.1): self-attention under <paramref name="mask"/>, then the feed-forward network, each a
+    /// residual sub-layer; <paramref name="selfAttention"/> replaces the plain self-attention (the language model's
+    /// cached one).
+    /// </summary>
+    internal static string EncoderLayer(TransformerLayers layers, string x, string mask, EncoderLayer layer, string name, bool normFirst,
+        Func<string, string>? selfAttention = null)
     {
         var graph = layers.Graph;
         string SelfAttention(string h)
@@ -111,7 +109,7 @@ internal static class Seq2SeqTransformerGraphs
             var v = layers.SplitHeads(layers.Linear(h, attention.VProj, name + ".self_attn.v_proj"));
             return layers.AttentionOutput(layers.ScaledDotProductAttention(q, k, v, mask), attention, name + ".self_attn");
         }
-        x = Sublayer(graph, layers, x, SelfAttention, layer.Norm1, name + ".norm1", normFirst);
+        x = Sublayer(graph, layers, x, selfAttention ?? SelfAttention, layer.Norm1, name + ".norm1", normFirst);
         return Sublayer(graph, layers, x, h => layers.FeedForward(h, layer.FeedForward, name + ".feed_forward"), layer.Norm2, name + ".norm2", normFirst);
     }
 
@@ -121,5 +119,5 @@ internal static class Seq2SeqTransformerGraphs
             ? graph.Node("Add", [x, sublayer(layers.LayerNorm(x, norm, normName))])
             : layers.LayerNorm(graph.Node("Add", [x, sublayer(x)]), norm, normName);
 
-    private static object[] CacheDims(string length, TransformerConfig config) => ["batch", config.Heads, length, config.DModel / config.Heads];
+    internal static object[] CacheDims(string length, TransformerConfig config) => ["batch", config.Heads, length, config.DModel / config.Heads];
 }

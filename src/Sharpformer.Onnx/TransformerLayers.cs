@@ -44,6 +44,21 @@ internal sealed class TransformerLayers(OnnxGraph graph, TransformerConfig confi
         return graph.Node("MatMul", [graph.Node("Softmax", [scores], null, Attribute("axis", -1L)), v]);
     }
 
+    /// <summary>
+    /// Self-attention with a key/value cache: the new positions' keys and values (from <paramref name="h"/>) join
+    /// <paramref name="pastKey"/>/<paramref name="pastValue"/> [B, h, past_len, d_k] along the length axis as the values
+    /// named <paramref name="presentKey"/>/<paramref name="presentValue"/> (the next call's past), and the queries
+    /// attend over all of them under <paramref name="mask"/> (null: every key).
+    /// </summary>
+    public string CachedSelfAttention(string h, MultiHeadAttention attention, string name, string pastKey, string pastValue, string presentKey, string presentValue,
+        string? mask)
+    {
+        var keys = graph.Node("Concat", [pastKey, SplitHeads(Linear(h, attention.KProj, name + ".k_proj"))], presentKey, Attribute("axis", 2L));
+        var values = graph.Node("Concat", [pastValue, SplitHeads(Linear(h, attention.VProj, name + ".v_proj"))], presentValue, Attribute("axis", 2L));
+        var q = SplitHeads(Linear(h, attention.QProj, name + ".q_proj"));
+        return AttentionOutput(ScaledDotProductAttention(q, keys, values, mask), attention, name);
+    }
+
     /// <summary>The output projection Wᴼ of the merged heads.</summary>
     public string AttentionOutput(string heads, MultiHeadAttention attention, string name) =>
         Linear(MergeHeads(heads), attention.OutProj, name + ".out_proj");

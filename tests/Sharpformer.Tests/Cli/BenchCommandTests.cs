@@ -54,6 +54,22 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_decode_onnxruntime_times_a_recurrent_model_and_profiles_our_side()
+    {
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "decode", "--onnxruntime", "--arch", "gru-bahdanau", "--batch", "2", "--tokens", "2",
+            "--threads", "1", "--json", "--profile");
+        Assert.True(code == 0, stderr);
+        using var result = JsonDocument.Parse(stdout);
+        var row = Assert.Single(result.RootElement.EnumerateArray());
+        Assert.True(row.GetProperty("ours_tokens_per_second").GetDouble() > 0 && row.GetProperty("onnx_runtime_tokens_per_second").GetDouble() > 0);
+        Assert.Contains("Recurrence", stderr); // the per-operation table of our side, on standard error beside --json
+
+        var (bad, _, error) = SharpformerProcess.Run(null, "bench", "decode", "--arch", "lstm");
+        Assert.Equal(1, bad);
+        Assert.Contains("needs --onnxruntime", error);
+    }
+
+    [Fact]
     public void Bench_recurrent_times_an_lstm_and_a_gru_layer_at_every_length()
     {
         var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "recurrent", "--batch", "2", "--d", "8", "--lengths", "3,5", "--json");
