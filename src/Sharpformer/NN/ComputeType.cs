@@ -35,7 +35,10 @@ public static class ComputeTypeExtensions
         : System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? ComputeType.BFloat16
         : ComputeType.Float32;
 
-    /// <summary>Converts every <see cref="Linear"/> of <paramref name="model"/> to <paramref name="type"/> (float32 leaves it as it is).</summary>
+    /// <summary>
+    /// Converts every <see cref="Linear"/> of <paramref name="model"/>, and the input projections of its recurrent layers,
+    /// to <paramref name="type"/> (float32 leaves them as they are).
+    /// </summary>
     public static void ApplyTo(this ComputeType type, Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -46,5 +49,6 @@ public static class ComputeTypeExtensions
             if (resolved == ComputeType.Int8) linear.QuantizeToInt8();
             else linear.ConvertToBFloat16();
         }
+        foreach (var recurrent in model.Modules().OfType<Recurrent.RecurrentLayer>()) recurrent.ConvertInputProjections(resolved);
     }
 }

@@ -7,6 +7,8 @@ namespace Sharpformer.NN;
 /// <summary>y = x Wᵀ + b with W of shape [out, in], PyTorch's <c>nn.Linear</c> layout and default initialisation.</summary>
 public sealed class Linear : Module
 {
+    private InferenceWeight? _inference;
+
     /// <summary>
     /// Creates the layer; weight and bias are drawn U(−1/√in, 1/√in) from <paramref name="rng"/>. A
     /// <paramref name="sharedWeight"/> of shape [out, in] is used instead of a new weight (weight tying, Section 3.4).
@@ -41,38 +43,31 @@ public sealed class Linear : Module
     public Tensor? Bias { get; }
 
     /// <summary>The int8 copy of the weight that <see cref="Forward"/> uses once <see cref="QuantizeToInt8"/> has run, or null.</summary>
-    public Int8Matrix? Int8Weight { get; private set; }
+    public Int8Matrix? Int8Weight => Inference.Int8;
 
     /// <summary>The bfloat16 copy of the weight that <see cref="Forward"/> uses once <see cref="ConvertToBFloat16"/> has run, or null.</summary>
-    public BFloat16Matrix? BFloat16Weight { get; private set; }
+    public BFloat16Matrix? BFloat16Weight => Inference.BFloat16;
+
+    private InferenceWeight Inference => _inference ??= new InferenceWeight(Weight);
 
     /// <summary>
     /// Switches the layer to int8 inference: the weight is quantized with one symmetric scale per output row and
     /// <see cref="Forward"/> runs <see cref="Ops.LinearInt8"/> from then on (no gradient). The float weight is kept, so
     /// the layer still saves and exports unchanged.
     /// </summary>
-    public void QuantizeToInt8()
-    {
-        Int8Weight = Int8Matrix.Quantize(Weight.Data, OutFeatures, InFeatures);
-        BFloat16Weight = null;
-    }
+    public void QuantizeToInt8() => Inference.QuantizeToInt8();
 
     /// <summary>
     /// Switches the layer to bfloat16 inference: <see cref="Forward"/> runs <see cref="Ops.LinearBFloat16"/> on the
     /// weight rounded to bfloat16 from then on (no gradient); the float weight is kept, as for int8.
     /// </summary>
-    public void ConvertToBFloat16()
-    {
-        BFloat16Weight = BFloat16Matrix.Convert(Weight.Data, OutFeatures, InFeatures);
-        Int8Weight = null;
-    }
+    public void ConvertToBFloat16() => Inference.ConvertToBFloat16();
 
     /// <summary>Applies the layer to the last dimension of <paramref name="x"/>.</summary>
     public Tensor Forward(Tensor x)
     {
         if (x.Size(-1) != InFeatures)
             throw new ArgumentException($"Linear({InFeatures}→{OutFeatures}): input shape {Shape.Format(x.Shape)} does not end in {InFeatures}.", nameof(x));
-        if (Int8Weight is not null) return x.LinearInt8(Int8Weight, Bias);
-        return BFloat16Weight is null ? x.Linear(Weight, Bias) : x.LinearBFloat16(BFloat16Weight, Bias);
+        return Inference.Apply(x, Bias);
     }
 }

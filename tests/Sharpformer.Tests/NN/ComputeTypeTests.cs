@@ -73,6 +73,29 @@ public sealed class ComputeTypeTests
         }
     }
 
+    [Fact]
+    public void A_bfloat16_recurrent_layer_is_the_float32_layer_with_its_input_weights_rounded_to_bfloat16()
+    {
+        var converted = new Sharpformer.NN.Recurrent.Gru(12, 8, new Rng(3), numLayers: 2, bidirectional: true);
+        var reference = new Sharpformer.NN.Recurrent.Gru(12, 8, new Rng(3), numLayers: 2, bidirectional: true);
+        foreach (var (name, weight) in reference.NamedParameters().Where(p => p.Name.StartsWith("weight_ih", StringComparison.Ordinal)))
+            for (int i = 0; i < weight.Length; i++) weight.Data[i] = BFloat16Matrix.Widen(BFloat16Matrix.Round(weight.Data[i]));
+        var x = Tensor.Randn(new Rng(4), 3, 5, 12);
+        using var noGrad = GradMode.NoGrad();
+        var float32 = converted.Forward(x).Output.ToArray();
+        converted.ConvertInputProjections(ComputeType.BFloat16);
+        var bfloat16 = converted.Forward(x).Output.ToArray();
+        Assert.Equal(reference.Forward(x).Output.ToArray(), bfloat16); // W_ih rounded, W_hh untouched
+        Assert.NotEqual(float32, bfloat16);
+        var step = Tensor.Randn(new Rng(5), 3, 12);
+        var unidirectional = new Sharpformer.NN.Recurrent.Lstm(12, 8, new Rng(6), numLayers: 2);
+        var before = unidirectional.Step(step).Output.ToArray();
+        unidirectional.ConvertInputProjections(ComputeType.Int8);
+        var after = unidirectional.Step(step).Output.ToArray();
+        for (int i = 0; i < before.Length; i++) Assert.True(MathF.Abs(before[i] - after[i]) <= 0.02f, $"h[{i}]: float32 {before[i]}, int8 {after[i]}");
+        Assert.NotEqual(before, after);
+    }
+
     [Theory]
     [InlineData(ComputeType.Int8, 0.05f)]
     [InlineData(ComputeType.BFloat16, 0.02f)]

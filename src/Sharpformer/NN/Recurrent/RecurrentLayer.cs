@@ -17,6 +17,7 @@ public abstract class RecurrentLayer : Module
 {
     private readonly Tensor[] _weightIh, _weightHh;
     private readonly Tensor?[] _biasIh, _biasHh;
+    private readonly InferenceWeight[] _inputProjections;
     private readonly Rng _rng;
 
     /// <summary>
@@ -39,6 +40,7 @@ public abstract class RecurrentLayer : Module
         _rng = rng;
         int count = numLayers * Directions;
         (_weightIh, _weightHh, _biasIh, _biasHh) = (new Tensor[count], new Tensor[count], new Tensor?[count], new Tensor?[count]);
+        _inputProjections = new InferenceWeight[count];
         float bound = 1f / MathF.Sqrt(hiddenSize);
         Tensor Parameter(string name, params int[] shape) => RegisterParameter(name, Tensor.Uniform(rng, -bound, bound, shape));
         for (int layer = 0; layer < numLayers; layer++)
@@ -47,6 +49,7 @@ public abstract class RecurrentLayer : Module
                 int index = layer * Directions + direction;
                 string suffix = $"_l{layer}" + (direction == 1 ? "_reverse" : "");
                 _weightIh[index] = Parameter("weight_ih" + suffix, gates * hiddenSize, layer == 0 ? inputSize : hiddenSize * Directions);
+                _inputProjections[index] = new InferenceWeight(_weightIh[index]);
                 _weightHh[index] = Parameter("weight_hh" + suffix, gates * hiddenSize, hiddenSize);
                 if (!bias) continue;
                 _biasIh[index] = Parameter("bias_ih" + suffix, gates * hiddenSize);
@@ -134,8 +137,22 @@ public abstract class RecurrentLayer : Module
     public override string ToString() =>
         $"{GetType().Name}(input {InputSize}, hidden {HiddenSize}, {NumLayers} layer{(NumLayers == 1 ? "" : "s")}{(Bidirectional ? ", bidirectional" : "")})";
 
+    /// <summary>
+    /// Switches the input projections x W_ihᵀ of every layer and direction to int8 or bfloat16 inference, as
+    /// <see cref="Linear.QuantizeToInt8"/> does for a linear layer (no gradient from then on); float32 leaves them as they
+    /// are. The recurrent products h W_hhᵀ stay float32: they run inside the fused time loop of <see cref="Ops.Recurrence"/>.
+    /// </summary>
+    public void ConvertInputProjections(ComputeType type)
+    {
+        foreach (var projection in _inputProjections)
+        {
+            if (type == ComputeType.Int8) projection.QuantizeToInt8();
+            else if (type == ComputeType.BFloat16) projection.ConvertToBFloat16();
+        }
+    }
+
     /// <summary>x W_ihᵀ + b_ih for all leading positions of <paramref name="input"/> at once: [.., I_k] → [.., G·H].</summary>
-    private Tensor Project(Tensor input, int index) => input.Linear(_weightIh[index], _biasIh[index]);
+    private Tensor Project(Tensor input, int index) => _inputProjections[index].Apply(input, _biasIh[index]);
 
     /// <summary>
     /// The time loop of one layer and direction over projected inputs [B, T, G·H]: outputs [B, T, H] (zero past a row's

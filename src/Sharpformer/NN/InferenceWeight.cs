@@ -1,0 +1,38 @@
+using Sharpformer.Autograd;
+using Sharpformer.Kernels;
+using Sharpformer.Tensors;
+
+namespace Sharpformer.NN;
+
+/// <summary>
+/// A linear weight W [out, in] with the copy that inference multiplies by in a <see cref="ComputeType"/>: none (float32,
+/// differentiable), int8 with one symmetric scale per output row (<see cref="Ops.LinearInt8"/>), or bfloat16
+/// (<see cref="Ops.LinearBFloat16"/>). The float weight is kept, so a converted layer still saves and exports unchanged.
+/// Shared by <see cref="Linear"/> and the recurrent layers' input projections.
+/// </summary>
+internal sealed class InferenceWeight(Tensor weight)
+{
+    /// <summary>The int8 copy, or null.</summary>
+    public Int8Matrix? Int8 { get; private set; }
+
+    /// <summary>The bfloat16 copy, or null.</summary>
+    public BFloat16Matrix? BFloat16 { get; private set; }
+
+    /// <summary>Quantizes the weight to int8 (per-row scales); products use it from then on (no gradient).</summary>
+    public void QuantizeToInt8()
+    {
+        Int8 = Int8Matrix.Quantize(weight.Data, weight.Size(0), weight.Size(1));
+        BFloat16 = null;
+    }
+
+    /// <summary>Rounds the weight to bfloat16; products use it from then on (no gradient).</summary>
+    public void ConvertToBFloat16()
+    {
+        BFloat16 = BFloat16Matrix.Convert(weight.Data, weight.Size(0), weight.Size(1));
+        Int8 = null;
+    }
+
+    /// <summary>x Wᵀ + b over the last dimension of <paramref name="x"/>, in the weight's compute type.</summary>
+    public Tensor Apply(Tensor x, Tensor? bias) =>
+        Int8 is not null ? x.LinearInt8(Int8, bias) : BFloat16 is not null ? x.LinearBFloat16(BFloat16, bias) : x.Linear(weight, bias);
+}
