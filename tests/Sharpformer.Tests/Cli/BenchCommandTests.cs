@@ -35,6 +35,7 @@ public sealed class BenchCommandTests
         Assert.True(cached > 0);
         Assert.Equal(2 * 3 / (cached / 1000), root.GetProperty("cached_tokens_per_second").GetDouble(), 6);
         Assert.True(root.GetProperty("uncached_tokens_per_second").GetDouble() > 0);
+        Assert.True(root.GetProperty("managed_bytes_per_token").GetDouble() > 0); // every step still allocates its tensors' objects
     }
 
     [Fact]
