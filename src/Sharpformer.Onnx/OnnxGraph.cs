@@ -37,24 +37,12 @@ internal sealed class OnnxGraph(string name)
     }
 
     /// <summary>A float initializer of shape <paramref name="dims"/> holding <paramref name="data"/>.</summary>
-    public string Initializer(string initializerName, ReadOnlySpan<float> data, params long[] dims)
-    {
-        if (data.Length != dims.Aggregate(1L, (a, b) => a * b))
-            throw new ArgumentException($"ONNX initializer {initializerName}: {data.Length} values do not fill shape [{string.Join(", ", dims)}].");
-        var tensor = new TensorProto { Name = initializerName, DataType = (int)DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data)) };
-        tensor.Dims.AddRange(dims);
-        return AddInitializer(tensor);
-    }
+    public string Initializer(string initializerName, ReadOnlySpan<float> data, params long[] dims) =>
+        RawInitializer(initializerName, DataType.Float, data, dims);
 
     /// <summary>An int8 initializer of shape <paramref name="dims"/> holding <paramref name="data"/> (quantized weights).</summary>
-    public string Int8Initializer(string initializerName, ReadOnlySpan<sbyte> data, params long[] dims)
-    {
-        if (data.Length != dims.Aggregate(1L, (a, b) => a * b))
-            throw new ArgumentException($"ONNX initializer {initializerName}: {data.Length} values do not fill shape [{string.Join(", ", dims)}].");
-        var tensor = new TensorProto { Name = initializerName, DataType = (int)DataType.Int8, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data)) };
-        tensor.Dims.AddRange(dims);
-        return AddInitializer(tensor);
-    }
+    public string Int8Initializer(string initializerName, ReadOnlySpan<sbyte> data, params long[] dims) =>
+        RawInitializer(initializerName, DataType.Int8, data, dims);
 
     /// <summary>The transpose of a row-major [rows, columns] matrix as a [columns, rows] initializer (a Linear weight W as Wᵀ for MatMul).</summary>
     public string TransposedInitializer(string initializerName, ReadOnlySpan<float> matrix, int rows, int columns)
@@ -143,6 +131,16 @@ internal sealed class OnnxGraph(string name)
         var attribute = new AttributeProto { Name = attributeName, Type = AttributeProto.Types.AttributeType.Ints };
         attribute.Ints.AddRange(values);
         return attribute;
+    }
+
+    // An initializer of `type` whose values are stored little-endian in raw_data; they must fill the shape exactly.
+    private string RawInitializer<T>(string initializerName, DataType type, ReadOnlySpan<T> data, long[] dims) where T : unmanaged
+    {
+        if (data.Length != dims.Aggregate(1L, (a, b) => a * b))
+            throw new ArgumentException($"ONNX initializer {initializerName}: {data.Length} values do not fill shape [{string.Join(", ", dims)}].");
+        var tensor = new TensorProto { Name = initializerName, DataType = (int)type, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data)) };
+        tensor.Dims.AddRange(dims);
+        return AddInitializer(tensor);
     }
 
     private string AddInitializer(TensorProto tensor)
