@@ -67,10 +67,11 @@ internal static class BenchDecodeCommand
                 return 0;
             }
             var c = CultureInfo.InvariantCulture;
-            var table = new Table().AddColumns("batch", "beam", "new tokens", "threads", "cached tok/s", "uncached greedy tok/s", "cache speed-up", "managed KB/token");
+            var table = new Table().AddColumns("batch", "beam", "new tokens", "threads", "cached tok/s", "uncached greedy tok/s", "cache speed-up", "managed KB/token", "weight MB/step", "weight GB/s");
             table.AddRow(result.Batch.ToString(c), result.Beam.ToString(c), result.NewTokens.ToString(c), result.Threads.ToString(c),
                 result.CachedTokensPerSecond.ToString("F0", c), result.UncachedTokensPerSecond.ToString("F0", c),
-                (result.UncachedMilliseconds / result.CachedMilliseconds).ToString("F2", c) + "x", (result.ManagedBytesPerToken / 1024).ToString("F1", c));
+                (result.UncachedMilliseconds / result.CachedMilliseconds).ToString("F2", c) + "x", (result.ManagedBytesPerToken / 1024).ToString("F1", c),
+                (result.WeightBytesPerStep / 1e6).ToString("F2", c), result.WeightGigabytesPerSecond.ToString("F1", c));
             AnsiConsole.Write(table);
             ProfileOption.Print(profiler, repeats, "cached decode", toStandardError: false);
             return 0;

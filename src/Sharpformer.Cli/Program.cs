@@ -4,6 +4,7 @@ using Sharpformer.Cli;
 var bench = new Command("bench", "Measure the performance of Sharpformer's kernels, training steps and server.")
 {
     BenchGemmCommand.Create(),
+    BenchMemoryCommand.Create(),
     BenchTrainCommand.Create(),
     BenchDecodeCommand.Create(),
     BenchRecurrentCommand.Create(),

@@ -12,11 +12,15 @@ namespace Sharpformer.Benchmarks;
 /// <summary>
 /// What <see cref="DecodingBenchmark"/> measured: new target tokens per second of cached search (greedy or beam) and of
 /// uncached greedy decoding, which re-runs the decoder over the whole prefix at every step, and the managed memory one
-/// cached decode allocates per new token (the garbage the hot loop leaves for the GC).
+/// cached decode allocates per new token (the garbage the hot loop leaves for the GC); and the bytes of weight one cached
+/// decoder step reads (every decoder projection but the cross-attention keys and values, which are computed once per
+/// sentence, and the output projection, in the compute type) with the rate the cached steps read them at: at batch 1,
+/// the figure to hold against `bench memory`'s read bandwidth.
 /// </summary>
 public sealed record DecodingBenchmarkResult(
     int Batch, int Beam, int SourceLength, int NewTokens, int Threads, double CachedMilliseconds, double CachedTokensPerSecond,
-    double UncachedMilliseconds, double UncachedTokensPerSecond, double ManagedBytesPerToken);
+    double UncachedMilliseconds, double UncachedTokensPerSecond, double ManagedBytesPerToken, long WeightBytesPerStep,
+    double WeightGigabytesPerSecond);
 
 /// <summary>
 /// Times decoding of exactly <c>newTokens</c> tokens per sentence (&lt;eos&gt; banned until then) by a randomly initialised
@@ -52,8 +56,26 @@ public static class DecodingBenchmark
             for (int i = 0; i < repeats; i++) Cached();
         }
         double tokens = (double)batch * newTokens;
+        long stepBytes = StepWeightBytes(model);
         return new DecodingBenchmarkResult(batch, beam, sourceLength, newTokens, KernelThreads.Count,
-            cached, tokens / (cached / 1000), uncached, tokens / (uncached / 1000), allocated / tokens);
+            cached, tokens / (cached / 1000), uncached, tokens / (uncached / 1000), allocated / tokens,
+            stepBytes, stepBytes * (newTokens / (cached / 1000)) / 1e9);
+    }
+
+    /// <summary>
+    /// Bytes of weight one cached decoder step reads: each decoder layer's self-attention projections, the
+    /// cross-attention's query and output projections and the feed-forward layers, then the output projection.
+    /// </summary>
+    public static long StepWeightBytes(Seq2SeqTransformer model)
+    {
+        long bytes = model.Generator.WeightBytes;
+        foreach (var layer in model.Decoder.Layers.Items)
+        {
+            var (self, cross, ff) = (layer.SelfAttention, layer.CrossAttention, layer.FeedForward);
+            bytes += self.QProj.WeightBytes + self.KProj.WeightBytes + self.VProj.WeightBytes + self.OutProj.WeightBytes
+                + cross.QProj.WeightBytes + cross.OutProj.WeightBytes + ff.Linear1.WeightBytes + ff.Linear2.WeightBytes;
+        }
+        return bytes;
     }
 
     /// <summary>

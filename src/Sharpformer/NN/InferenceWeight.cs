@@ -32,6 +32,16 @@ internal sealed class InferenceWeight(Tensor weight)
         Int8 = null;
     }
 
+    /// <summary>Bytes of weight one product reads: 4 per float32 weight, 2 per bfloat16 one, 1 per int8 one plus a float scale per row.</summary>
+    public long StreamedBytes
+    {
+        get
+        {
+            long rows = weight.Size(0), elements = weight.Length;
+            return Int8 is not null ? elements + (rows * sizeof(float)) : BFloat16 is not null ? elements * 2 : elements * sizeof(float);
+        }
+    }
+
     /// <summary>x Wᵀ + b over the last dimension of <paramref name="x"/>, in the weight's compute type.</summary>
     public Tensor Apply(Tensor x, Tensor? bias) =>
         Int8 is not null ? x.LinearInt8(Int8, bias) : BFloat16 is not null ? x.LinearBFloat16(BFloat16, bias) : x.Linear(weight, bias);

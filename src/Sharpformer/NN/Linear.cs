@@ -48,6 +48,9 @@ public sealed class Linear : Module
     /// <summary>The bfloat16 copy of the weight that <see cref="Forward"/> uses once <see cref="ConvertToBFloat16"/> has run, or null.</summary>
     public BFloat16Matrix? BFloat16Weight => Inference.BFloat16;
 
+    /// <summary>Bytes of weight one product reads in the layer's compute type (a batch-1 step streams each once).</summary>
+    public long WeightBytes => Inference.StreamedBytes;
+
     private InferenceWeight Inference => _inference ??= new InferenceWeight(Weight);
 
     /// <summary>

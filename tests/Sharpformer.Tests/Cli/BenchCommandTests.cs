@@ -36,6 +36,35 @@ public sealed class BenchCommandTests
         Assert.Equal(2 * 3 / (cached / 1000), root.GetProperty("cached_tokens_per_second").GetDouble(), 6);
         Assert.True(root.GetProperty("uncached_tokens_per_second").GetDouble() > 0);
         Assert.True(root.GetProperty("managed_bytes_per_token").GetDouble() > 0); // every step still allocates its tensors' objects
+        // Preset S in float32: 3 decoder layers of 6 256x256 projections and 256x1024 + 1024x256, and the 8000x256 output.
+        long stepBytes = root.GetProperty("weight_bytes_per_step").GetInt64();
+        Assert.Equal(4L * ((3 * ((6 * 256 * 256) + (2 * 256 * 1024))) + (8000 * 256)), stepBytes);
+        Assert.Equal(stepBytes * 3 / (cached / 1000) / 1e9, root.GetProperty("weight_gigabytes_per_second").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void Bench_memory_reports_the_read_bandwidth_of_each_size_and_thread_count_as_json()
+    {
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "memory", "--sizes", "0.25", "1", "--threads", "1", "--json");
+        Assert.True(code == 0, stderr);
+        using var result = JsonDocument.Parse(stdout);
+        var rows = result.RootElement.EnumerateArray().ToList();
+        Assert.Equal([0.25, 1.0], rows.Select(r => r.GetProperty("size_mib").GetDouble()));
+        foreach (var row in rows)
+        {
+            Assert.Equal(1, row.GetProperty("threads").GetInt32());
+            double bytes = row.GetProperty("size_mib").GetDouble() * 1024 * 1024, ms = row.GetProperty("ms").GetDouble();
+            Assert.True(ms > 0);
+            Assert.Equal(bytes / (ms / 1000) / 1e9, row.GetProperty("gb_per_s").GetDouble(), 1e-2 * bytes / (ms / 1000) / 1e9 + 0.01);
+        }
+    }
+
+    [Fact]
+    public void Bench_memory_refuses_a_size_that_is_not_positive()
+    {
+        var (code, _, stderr) = SharpformerProcess.Run(null, "bench", "memory", "--sizes", "0");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--sizes must be between 0 and 16384 MiB", stderr);
     }
 
     [Fact]
