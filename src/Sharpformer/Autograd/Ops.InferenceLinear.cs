@@ -59,6 +59,33 @@ public static partial class Ops
         return InferenceResult("LinearBFloat16", x, y, bias);
     }
 
+    /// <summary>
+    /// y = x Wᵀ + b with the float32 weight in panels (<see cref="PanelMatrix"/>) for inference: up to
+    /// <see cref="PanelGemv.MaxRows"/> rows of x per pass over the weight, which streams as one sequential read per panel.
+    /// The products are the float32 layer's, summed in column order. No gradient, as for <see cref="LinearInt8"/>.
+    /// </summary>
+    public static unsafe Tensor LinearPanels(this Tensor x, PanelMatrix weight, Tensor? bias = null)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        var y = InferenceOutput("LinearPanels", "panel-packed", x, weight.Rows, weight.Columns, bias);
+        int rows = x.Length / Math.Max(weight.Columns, 1);
+        fixed (float* pw = weight.Values, px = x.Data, py = y.Data)
+        {
+            int blocks = (weight.Panels + PanelGemv.BlockPanels - 1) / PanelGemv.BlockPanels;
+            for (int first = 0; first < rows; first += PanelGemv.MaxRows)
+            {
+                // Blocks of panels split across threads, each streaming its own panels once for these input rows.
+                var body = new PanelBlocks
+                {
+                    Weight = weight, Panels = pw + weight.Offset, X = px + ((long)first * weight.Columns), Y = py + ((long)first * weight.Rows),
+                    Rows = Math.Min(PanelGemv.MaxRows, rows - first),
+                };
+                RowParallel.For(blocks, body.Rows * weight.Columns * PanelGemv.BlockPanels * PanelMatrix.PanelRows, ref body);
+            }
+        }
+        return InferenceResult("LinearPanels", x, y, bias);
+    }
+
     // Checks the shapes and the gradient mode of an inference-only linear layer and allocates its output.
     private static Tensor InferenceOutput(string op, string type, Tensor x, int outFeatures, int inFeatures, Tensor? bias)
     {
@@ -91,6 +118,16 @@ public static partial class Ops
         public int Rows;
 
         public readonly void Run(int start, int end) => Int8Gemv.Block(Weight, Shifted, Scales, Rows, start, end, Y);
+    }
+
+    private unsafe struct PanelBlocks : IRowRange
+    {
+        public PanelMatrix Weight;
+        public float* Panels, X, Y;
+        public int Rows;
+
+        public readonly void Run(int start, int end) =>
+            PanelGemv.Panels(Weight, Panels, X, Rows, start * PanelGemv.BlockPanels, Math.Min(end * PanelGemv.BlockPanels, Weight.Panels), Y);
     }
 
     private unsafe struct BFloat16Blocks : IRowRange

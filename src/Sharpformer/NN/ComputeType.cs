@@ -37,18 +37,14 @@ public static class ComputeTypeExtensions
 
     /// <summary>
     /// Converts every <see cref="Linear"/> of <paramref name="model"/>, and the input projections of its recurrent layers,
-    /// to <paramref name="type"/> (float32 leaves them as they are).
+    /// to <paramref name="type"/> for inference; float32 keeps the weights and adds a copy in panels for batch-1 products
+    /// (<see cref="Linear.PackPanels"/>).
     /// </summary>
     public static void ApplyTo(this ComputeType type, Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var resolved = type.Resolve();
-        if (resolved == ComputeType.Float32) return;
-        foreach (var linear in model.Modules().OfType<Linear>())
-        {
-            if (resolved == ComputeType.Int8) linear.QuantizeToInt8();
-            else linear.ConvertToBFloat16();
-        }
+        foreach (var linear in model.Modules().OfType<Linear>()) linear.Convert(resolved);
         foreach (var recurrent in model.Modules().OfType<Recurrent.RecurrentLayer>()) recurrent.ConvertInputProjections(resolved);
     }
 }

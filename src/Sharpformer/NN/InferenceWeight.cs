@@ -6,8 +6,10 @@ namespace Sharpformer.NN;
 
 /// <summary>
 /// A linear weight W [out, in] with the copy that inference multiplies by in a <see cref="ComputeType"/>: none (float32,
-/// differentiable), int8 with one symmetric scale per output row (<see cref="Ops.LinearInt8"/>), or bfloat16
-/// (<see cref="Ops.LinearBFloat16"/>). The float weight is kept, so a converted layer still saves and exports unchanged.
+/// differentiable), float32 in panels for products of a few rows (<see cref="Ops.LinearPanels"/>; more rows, or a
+/// gradient, use the float weight), int8 with one symmetric scale per output row (<see cref="Ops.LinearInt8"/>), or
+/// bfloat16 (<see cref="Ops.LinearBFloat16"/>). The float weight is kept, so a converted layer still saves and exports
+/// unchanged; a copy is not updated if the weight changes afterwards.
 /// Shared by <see cref="Linear"/> and the recurrent layers' input projections.
 /// </summary>
 internal sealed class InferenceWeight(Tensor weight)
@@ -18,18 +20,39 @@ internal sealed class InferenceWeight(Tensor weight)
     /// <summary>The bfloat16 copy, or null.</summary>
     public BFloat16Matrix? BFloat16 { get; private set; }
 
+    /// <summary>The float32 copy in panels, or null.</summary>
+    public PanelMatrix? Panels { get; private set; }
+
     /// <summary>Quantizes the weight to int8 (per-row scales); products use it from then on (no gradient).</summary>
     public void QuantizeToInt8()
     {
         Int8 = Int8Matrix.Quantize(weight.Data, weight.Size(0), weight.Size(1));
-        BFloat16 = null;
+        (BFloat16, Panels) = (null, null);
     }
 
     /// <summary>Rounds the weight to bfloat16; products use it from then on (no gradient).</summary>
     public void ConvertToBFloat16()
     {
         BFloat16 = BFloat16Matrix.Convert(weight.Data, weight.Size(0), weight.Size(1));
-        Int8 = null;
+        (Int8, Panels) = (null, null);
+    }
+
+    /// <summary>Copies the weight into panels: products of a few rows that need no gradient use them from then on.</summary>
+    public void PackPanels()
+    {
+        Panels = PanelMatrix.Pack(weight.Data, weight.Size(0), weight.Size(1));
+        (Int8, BFloat16) = (null, null);
+    }
+
+    /// <summary>Converts the weight to <paramref name="type"/> (resolved; float32 packs panels).</summary>
+    public void Convert(ComputeType type)
+    {
+        switch (type.Resolve())
+        {
+            case ComputeType.Int8: QuantizeToInt8(); break;
+            case ComputeType.BFloat16: ConvertToBFloat16(); break;
+            default: PackPanels(); break;
+        }
     }
 
     /// <summary>Bytes of weight one product reads: 4 per float32 weight, 2 per bfloat16 one, 1 per int8 one plus a float scale per row.</summary>
@@ -44,5 +67,9 @@ internal sealed class InferenceWeight(Tensor weight)
 
     /// <summary>x Wᵀ + b over the last dimension of <paramref name="x"/>, in the weight's compute type.</summary>
     public Tensor Apply(Tensor x, Tensor? bias) =>
-        Int8 is not null ? x.LinearInt8(Int8, bias) : BFloat16 is not null ? x.LinearBFloat16(BFloat16, bias) : x.Linear(weight, bias);
+        Int8 is not null ? x.LinearInt8(Int8, bias)
+        : BFloat16 is not null ? x.LinearBFloat16(BFloat16, bias)
+        : Panels is not null && x.Length <= PanelGemv.MaxRows * (long)Panels.Columns && !(GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad))
+            ? x.LinearPanels(Panels, bias)
+            : x.Linear(weight, bias);
 }

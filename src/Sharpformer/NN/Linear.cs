@@ -66,6 +66,19 @@ public sealed class Linear : Module
     /// </summary>
     public void ConvertToBFloat16() => Inference.ConvertToBFloat16();
 
+    /// <summary>
+    /// Adds a float32 copy of the weight in panels (<see cref="PanelMatrix"/>): <see cref="Forward"/> multiplies up to
+    /// four rows that need no gradient by it (<see cref="Ops.LinearPanels"/>, batch-1 decoding), anything else by the
+    /// weight itself. Products keep float32 precision; the copy is not updated if the weight changes afterwards.
+    /// </summary>
+    public void PackPanels() => Inference.PackPanels();
+
+    /// <summary>The panel copy of the weight that <see cref="PackPanels"/> made, or null.</summary>
+    public PanelMatrix? PanelWeight => Inference.Panels;
+
+    /// <summary>Converts the weight for inference in <paramref name="type"/>: int8, bfloat16, or float32 panels.</summary>
+    public void Convert(ComputeType type) => Inference.Convert(type);
+
     /// <summary>Applies the layer to the last dimension of <paramref name="x"/>.</summary>
     public Tensor Forward(Tensor x)
     {

@@ -97,6 +97,7 @@ public sealed class ComputeTypeTests
     }
 
     [Theory]
+    [InlineData(ComputeType.Float32, 1e-5f)]
     [InlineData(ComputeType.Int8, 0.05f)]
     [InlineData(ComputeType.BFloat16, 0.02f)]
     public void A_compute_type_converts_every_linear_layer_and_decoding_logits_stay_close_to_float32(ComputeType type, float tolerance)
@@ -104,13 +105,37 @@ public sealed class ComputeTypeTests
         var (model, source) = SmallModel();
         using var noGrad = GradMode.NoGrad();
         var expected = FirstStepLogits(model, source);
-        ComputeType.Float32.ApplyTo(model);
-        Assert.All(model.Modules().OfType<Linear>(), l => Assert.True(l.Int8Weight is null && l.BFloat16Weight is null));
+        Assert.All(model.Modules().OfType<Linear>(), l => Assert.True(l.Int8Weight is null && l.BFloat16Weight is null && l.PanelWeight is null));
         type.ApplyTo(model);
-        Assert.All(model.Modules().OfType<Linear>(), l => Assert.True(type == ComputeType.Int8 ? l.Int8Weight is not null : l.BFloat16Weight is not null));
+        // float32 adds the panel copy that the decoder step's two rows are multiplied by.
+        Assert.All(model.Modules().OfType<Linear>(), l => Assert.Equal((type == ComputeType.Int8, type == ComputeType.BFloat16, type == ComputeType.Float32),
+            (l.Int8Weight is not null, l.BFloat16Weight is not null, l.PanelWeight is not null)));
         var actual = FirstStepLogits(model, source);
         float scale = expected.Max(MathF.Abs);
         for (int i = 0; i < expected.Length; i++) Assert.True(MathF.Abs(expected[i] - actual[i]) <= tolerance * scale, $"logit {i}: {expected[i]} vs {actual[i]}");
+    }
+
+    [Fact]
+    public void A_float32_layer_with_panels_multiplies_a_few_rows_by_them_and_keeps_its_gradient()
+    {
+        var rng = new Rng(9);
+        var layer = new Linear(40, 35, rng);
+        var few = Tensor.Randn(rng, 3, 40);
+        var many = Tensor.Randn(rng, 9, 40);
+        float[] fewBefore, manyBefore;
+        using (GradMode.NoGrad()) (fewBefore, manyBefore) = (layer.Forward(few).ToArray(), layer.Forward(many).ToArray());
+        layer.PackPanels();
+        using (GradMode.NoGrad())
+        {
+            var fewAfter = layer.Forward(few).ToArray();
+            Assert.Equal(few.LinearPanels(layer.PanelWeight!, layer.Bias).ToArray(), fewAfter); // the panel product, bit for bit
+            for (int i = 0; i < fewBefore.Length; i++) Assert.Equal(fewBefore[i], fewAfter[i], 1e-5f);
+            Assert.Equal(manyBefore, layer.Forward(many).ToArray()); // more than four rows: the float weight's GEMM
+        }
+        // With gradients on, the layer is the differentiable float32 one.
+        var y = layer.Forward(few).Sum();
+        y.Backward();
+        Assert.NotNull(layer.Weight.Grad);
     }
 
     [Fact]

@@ -138,17 +138,13 @@ public abstract class RecurrentLayer : Module
         $"{GetType().Name}(input {InputSize}, hidden {HiddenSize}, {NumLayers} layer{(NumLayers == 1 ? "" : "s")}{(Bidirectional ? ", bidirectional" : "")})";
 
     /// <summary>
-    /// Switches the input projections x W_ihᵀ of every layer and direction to int8 or bfloat16 inference, as
-    /// <see cref="Linear.QuantizeToInt8"/> does for a linear layer (no gradient from then on); float32 leaves them as they
-    /// are. The recurrent products h W_hhᵀ stay float32: they run inside the fused time loop of <see cref="Ops.Recurrence"/>.
+    /// Converts the input projections x W_ihᵀ of every layer and direction for inference in <paramref name="type"/>, as
+    /// <see cref="Linear.Convert"/> does for a linear layer: int8 or bfloat16 (no gradient from then on), or float32 with a
+    /// copy in panels for the products of a few rows (a decoder step). The recurrent products h W_hhᵀ stay float32: they run inside the fused time loop of <see cref="Ops.Recurrence"/>.
     /// </summary>
     public void ConvertInputProjections(ComputeType type)
     {
-        foreach (var projection in _inputProjections)
-        {
-            if (type == ComputeType.Int8) projection.QuantizeToInt8();
-            else if (type == ComputeType.BFloat16) projection.ConvertToBFloat16();
-        }
+        foreach (var projection in _inputProjections) projection.Convert(type);
     }
 
     /// <summary>x W_ihᵀ + b_ih for all leading positions of <paramref name="input"/> at once: [.., I_k] → [.., G·H].</summary>
