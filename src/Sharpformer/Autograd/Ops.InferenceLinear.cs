@@ -68,21 +68,7 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(weight);
         var y = InferenceOutput("LinearPanels", "panel-packed", x, weight.Rows, weight.Columns, bias);
-        int rows = x.Length / Math.Max(weight.Columns, 1);
-        fixed (float* pw = weight.Values, px = x.Data, py = y.Data)
-        {
-            int blocks = (weight.Panels + PanelGemv.BlockPanels - 1) / PanelGemv.BlockPanels;
-            for (int first = 0; first < rows; first += PanelGemv.MaxRows)
-            {
-                // Blocks of panels split across threads, each streaming its own panels once for these input rows.
-                var body = new PanelBlocks
-                {
-                    Weight = weight, Panels = pw + weight.Offset, X = px + ((long)first * weight.Columns), Y = py + ((long)first * weight.Rows),
-                    Rows = Math.Min(PanelGemv.MaxRows, rows - first),
-                };
-                RowParallel.For(blocks, body.Rows * weight.Columns * PanelGemv.BlockPanels * PanelMatrix.PanelRows, ref body);
-            }
-        }
+        fixed (float* px = x.Data, py = y.Data) PanelGemv.Multiply(weight, px, x.Length / Math.Max(weight.Columns, 1), py);
         return InferenceResult("LinearPanels", x, y, bias);
     }
 
@@ -118,16 +104,6 @@ public static partial class Ops
         public int Rows;
 
         public readonly void Run(int start, int end) => Int8Gemv.Block(Weight, Shifted, Scales, Rows, start, end, Y);
-    }
-
-    private unsafe struct PanelBlocks : IRowRange
-    {
-        public PanelMatrix Weight;
-        public float* Panels, X, Y;
-        public int Rows;
-
-        public readonly void Run(int start, int end) =>
-            PanelGemv.Panels(Weight, Panels, X, Rows, start * PanelGemv.BlockPanels, Math.Min(end * PanelGemv.BlockPanels, Weight.Panels), Y);
     }
 
     private unsafe struct BFloat16Blocks : IRowRange

@@ -15,10 +15,12 @@ public static partial class Ops
     /// <see cref="GraphDepth"/>. With <paramref name="reverse"/> the steps run from last to first. Rows
     /// may stop early at their <paramref name="lengths"/>: from step length on a row's state is carried unchanged and its
     /// entries of the result are zero (PyTorch's packed sequences); the last state of each row is
-    /// <see cref="RecurrenceFinalState"/>.
+    /// <see cref="RecurrenceFinalState"/>. <paramref name="weightHhPanels"/>, a copy of W_hh in panels
+    /// (<see cref="PanelMatrix"/>), multiplies a single step of up to <see cref="PanelGemv.MaxRows"/> rows (incremental
+    /// decoding) in place of W_hh as stored.
     /// </summary>
     public static Tensor Recurrence(this Tensor inputGates, Tensor weightHh, Tensor? biasHh, Tensor h0, Tensor? c0,
-        RecurrentCellKind kind, int[]? lengths = null, bool reverse = false)
+        RecurrentCellKind kind, int[]? lengths = null, bool reverse = false, PanelMatrix? weightHhPanels = null)
     {
         int gates = RecurrentCellKernel.Gates(kind), hidden = weightHh.Size(1), width = gates * hidden;
         bool lstm = kind == RecurrentCellKind.Lstm;
@@ -29,7 +31,9 @@ public static partial class Ops
                 $"Recurrence ({kind}): input gates {Shape.Format(inputGates.Shape)}, W_hh {Shape.Format(weightHh.Shape)}, " +
                 $"h0 {Shape.Format(h0.Shape)}{(c0 is null ? "" : $", c0 {Shape.Format(c0.Shape)}")} do not fit [B, T, G·H], [G·H, H], [B, H] with G = {gates}.");
         int[] length = lengths ?? [.. Enumerable.Repeat(inputGates.Size(1), inputGates.Size(0))];
-        var forward = RecurrenceForward(inputGates, weightHh, biasHh, h0, c0, kind, length, reverse);
+        if (weightHhPanels is not null && (weightHhPanels.Rows != width || weightHhPanels.Columns != hidden))
+            throw new ArgumentException($"Recurrence ({kind}): W_hh panels [{weightHhPanels.Rows}, {weightHhPanels.Columns}] do not match W_hh {Shape.Format(weightHh.Shape)}.", nameof(weightHhPanels));
+        var forward = RecurrenceForward(inputGates, weightHh, biasHh, h0, c0, kind, length, reverse, weightHhPanels);
         Tensor[] inputs = [inputGates, weightHh, .. biasHh is null ? Array.Empty<Tensor>() : [biasHh], h0, .. c0 is null ? Array.Empty<Tensor>() : [c0]];
         return Tape.Record(forward.States, "Recurrence", inputs, o => RecurrenceBackward(forward, o.Grad!.Data, inputGates, weightHh, biasHh, h0, c0),
             sequentialSteps: 2 * forward.Steps); // per step a GEMM h W_hhᵀ, then the cell update that needs it
@@ -52,7 +56,7 @@ public static partial class Ops
 
     /// <summary>The forward pass: per step one GEMM h_{t−1} W_hhᵀ (+ b_hh) for all rows, then the fused cell update of each active row.</summary>
     private static RecurrenceState RecurrenceForward(Tensor inputGates, Tensor weightHh, Tensor? biasHh, Tensor h0, Tensor? c0,
-        RecurrentCellKind kind, int[] length, bool reverse)
+        RecurrentCellKind kind, int[] length, bool reverse, PanelMatrix? weightHhPanels)
     {
         int batch = inputGates.Size(0), steps = inputGates.Size(1), hidden = weightHh.Size(1);
         int savedWidth = RecurrentCellKernel.SavedWidth(kind) * hidden, stateWidth = kind == RecurrentCellKind.Lstm ? 2 * hidden : hidden;
@@ -62,12 +66,14 @@ public static partial class Ops
         var h = h0.Data.ToArray();
         var c = c0?.Data.ToArray() ?? [];
         var hiddenGates = new float[batch * width];
-        // Packing W_hh pays off over many steps; a single step (incremental decoding) multiplies the stored weight directly.
+        // Packing W_hh pays off over many steps; a single step (incremental decoding) multiplies the stored weight, or
+        // its panels where the caller keeps them, directly.
         using var packedWeight = steps > 1 ? PackedWeight(weightHh, transpose: true) : null;
+        var panels = steps == 1 && batch <= PanelGemv.MaxRows ? weightHhPanels : null;
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
-            RecurrentGates(h, packedWeight, weightHh, biasHh, hiddenGates, batch);
+            RecurrentGates(h, packedWeight, panels, weightHh, biasHh, hiddenGates, batch);
             for (int b = 0; b < batch; b++)
             {
                 int row = (b * steps) + t;
@@ -224,14 +230,18 @@ public static partial class Ops
             return transpose ? new PackedMatrix(true, pw, hidden, hidden, width) : new PackedMatrix(false, pw, hidden, width, hidden);
     }
 
-    /// <summary>h W_hhᵀ + b_hh for all rows [B, G·H], with W_hhᵀ packed, or (when <paramref name="weightTransposed"/> is null) from W_hh as stored.</summary>
-    private static unsafe void RecurrentGates(float[] h, PackedMatrix? weightTransposed, Tensor weightHh, Tensor? biasHh, float[] output, int batch)
+    /// <summary>
+    /// h W_hhᵀ + b_hh for all rows [B, G·H], with W_hhᵀ packed, or W_hh in panels, or (when both are null) from W_hh as
+    /// stored.
+    /// </summary>
+    private static unsafe void RecurrentGates(float[] h, PackedMatrix? weightTransposed, PanelMatrix? panels, Tensor weightHh, Tensor? biasHh, float[] output, int batch)
     {
         int width = weightHh.Size(0), hidden = weightHh.Size(1);
         fixed (float* ph = h, po = output, pw = weightHh.Data)
         {
-            if (weightTransposed is null) Gemm.Sgemm(false, true, batch, width, hidden, 1f, ph, hidden, pw, hidden, 0f, po, width);
-            else weightTransposed.Multiply(false, batch, 1f, ph, hidden, 0f, po, width);
+            if (weightTransposed is not null) weightTransposed.Multiply(false, batch, 1f, ph, hidden, 0f, po, width);
+            else if (panels is not null) PanelGemv.Multiply(panels, ph, batch, po);
+            else Gemm.Sgemm(false, true, batch, width, hidden, 1f, ph, hidden, pw, hidden, 0f, po, width);
         }
         if (biasHh is null) return;
         for (int b = 0; b < batch; b++) TensorPrimitives.Add(output.AsSpan(b * width, width), biasHh.Data, output.AsSpan(b * width, width));

@@ -45,6 +45,6 @@ public static class ComputeTypeExtensions
         ArgumentNullException.ThrowIfNull(model);
         var resolved = type.Resolve();
         foreach (var linear in model.Modules().OfType<Linear>()) linear.Convert(resolved);
-        foreach (var recurrent in model.Modules().OfType<Recurrent.RecurrentLayer>()) recurrent.ConvertInputProjections(resolved);
+        foreach (var recurrent in model.Modules().OfType<Recurrent.RecurrentLayer>()) recurrent.ConvertForInference(resolved);
     }
 }

@@ -83,17 +83,43 @@ public sealed class ComputeTypeTests
         var x = Tensor.Randn(new Rng(4), 3, 5, 12);
         using var noGrad = GradMode.NoGrad();
         var float32 = converted.Forward(x).Output.ToArray();
-        converted.ConvertInputProjections(ComputeType.BFloat16);
+        converted.ConvertForInference(ComputeType.BFloat16);
         var bfloat16 = converted.Forward(x).Output.ToArray();
         Assert.Equal(reference.Forward(x).Output.ToArray(), bfloat16); // W_ih rounded, W_hh untouched
         Assert.NotEqual(float32, bfloat16);
         var step = Tensor.Randn(new Rng(5), 3, 12);
         var unidirectional = new Sharpformer.NN.Recurrent.Lstm(12, 8, new Rng(6), numLayers: 2);
         var before = unidirectional.Step(step).Output.ToArray();
-        unidirectional.ConvertInputProjections(ComputeType.Int8);
+        unidirectional.ConvertForInference(ComputeType.Int8);
         var after = unidirectional.Step(step).Output.ToArray();
         for (int i = 0; i < before.Length; i++) Assert.True(MathF.Abs(before[i] - after[i]) <= 0.02f, $"h[{i}]: float32 {before[i]}, int8 {after[i]}");
         Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public void A_float32_recurrent_layer_multiplies_single_steps_by_its_panels_and_whole_sequences_as_before()
+    {
+        var layer = new Sharpformer.NN.Recurrent.Lstm(12, 40, new Rng(7), numLayers: 2);
+        var sequence = Tensor.Randn(new Rng(8), 3, 6, 12);
+        var step = Tensor.Randn(new Rng(9), 3, 12);
+        using var noGrad = GradMode.NoGrad();
+        var (sequenceBefore, state) = layer.Forward(sequence); // a state that is not zero, so h W_hhᵀ counts
+        var stepBefore = layer.Step(step, state).Output.ToArray();
+        layer.ConvertForInference(ComputeType.Float32);
+        Assert.Equal(sequenceBefore.ToArray(), layer.Forward(sequence).Output.ToArray()); // six steps: W_hh packed for the GEMM, as before
+        var stepAfter = layer.Step(step, state).Output.ToArray();
+        for (int i = 0; i < stepBefore.Length; i++) Assert.Equal(stepBefore[i], stepAfter[i], 1e-5f);
+        Assert.NotEqual(stepBefore, stepAfter); // the panels sum in another order: they were used
+    }
+
+    [Fact]
+    public void Recurrence_refuses_panels_of_another_shape_than_its_weight()
+    {
+        var rng = new Rng(3);
+        var (gates, weight, h0) = (Tensor.Randn(rng, 1, 1, 24), Tensor.Randn(rng, 24, 8), Tensor.Randn(rng, 1, 8));
+        var panels = PanelMatrix.Pack(Tensor.Randn(rng, 24, 7).Data, 24, 7);
+        var error = Assert.Throws<ArgumentException>(() => gates.Recurrence(weight, null, h0, null, RecurrentCellKind.Gru, weightHhPanels: panels));
+        Assert.Contains("W_hh panels [24, 7]", error.Message);
     }
 
     [Theory]

@@ -19,11 +19,31 @@ public static unsafe class PanelGemv
     public const int BlockPanels = 4;
 
     /// <summary>
+    /// Y = X Wᵀ for the <paramref name="m"/> rows of <paramref name="x"/> [m, W.Columns] into <paramref name="y"/>
+    /// [m, W.Rows]: up to <see cref="MaxRows"/> rows per pass over the weight, blocks of panels split across
+    /// <see cref="KernelThreads"/> when the work pays for it.
+    /// </summary>
+    public static void Multiply(PanelMatrix w, float* x, int m, float* y)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        int blocks = (w.Panels + BlockPanels - 1) / BlockPanels;
+        fixed (float* values = w.Values)
+            for (int first = 0; first < m; first += MaxRows)
+            {
+                var body = new PanelBlocks
+                {
+                    Weight = w, First = values + w.Offset, X = x + ((long)first * w.Columns), Y = y + ((long)first * w.Rows), Rows = Math.Min(MaxRows, m - first),
+                };
+                RowParallel.For(blocks, body.Rows * w.Columns * BlockPanels * PanelMatrix.PanelRows, ref body);
+            }
+    }
+
+    /// <summary>
     /// Y[i, r] = Σ_c X[i, c]·W[r, c] for the <paramref name="m"/> (≤ <see cref="MaxRows"/>) rows of <paramref name="x"/>
     /// [m, W.Columns] and the rows of W's panels [<paramref name="panelStart"/>, <paramref name="panelEnd"/>), into
     /// <paramref name="y"/> [m, W.Rows]; <paramref name="panels"/> is W's first panel (pinned).
     /// </summary>
-    public static void Panels(PanelMatrix w, float* panels, float* x, int m, int panelStart, int panelEnd, float* y)
+    public static void MultiplyPanels(PanelMatrix w, float* panels, float* x, int m, int panelStart, int panelEnd, float* y)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(m, MaxRows);
@@ -126,5 +146,15 @@ public static unsafe class PanelGemv
                 for (int r = b * PanelMatrix.PanelRows; r < Math.Min(n, (b + 1) * PanelMatrix.PanelRows); r++) y[((long)i * n) + r] = sums[r - (b * PanelMatrix.PanelRows)];
             }
         }
+    }
+
+    private struct PanelBlocks : IRowRange
+    {
+        public PanelMatrix Weight;
+        public float* First, X, Y;
+        public int Rows;
+
+        public readonly void Run(int start, int end) =>
+            MultiplyPanels(Weight, First, X, Rows, start * BlockPanels, Math.Min(end * BlockPanels, Weight.Panels), Y);
     }
 }

@@ -16,6 +16,9 @@ namespace Sharpformer.NN.Recurrent;
 public abstract class RecurrentLayer : Module
 {
     private readonly Tensor[] _weightIh, _weightHh;
+
+    // W_hh of each layer and direction in panels, for single decoding steps, once converted for inference.
+    private readonly PanelMatrix?[] _hiddenPanels;
     private readonly Tensor?[] _biasIh, _biasHh;
     private readonly InferenceWeight[] _inputProjections;
     private readonly Rng _rng;
@@ -41,6 +44,7 @@ public abstract class RecurrentLayer : Module
         int count = numLayers * Directions;
         (_weightIh, _weightHh, _biasIh, _biasHh) = (new Tensor[count], new Tensor[count], new Tensor?[count], new Tensor?[count]);
         _inputProjections = new InferenceWeight[count];
+        _hiddenPanels = new PanelMatrix?[count];
         float bound = 1f / MathF.Sqrt(hiddenSize);
         Tensor Parameter(string name, params int[] shape) => RegisterParameter(name, Tensor.Uniform(rng, -bound, bound, shape));
         for (int layer = 0; layer < numLayers; layer++)
@@ -140,11 +144,15 @@ public abstract class RecurrentLayer : Module
     /// <summary>
     /// Converts the input projections x W_ihᵀ of every layer and direction for inference in <paramref name="type"/>, as
     /// <see cref="Linear.Convert"/> does for a linear layer: int8 or bfloat16 (no gradient from then on), or float32 with a
-    /// copy in panels for the products of a few rows (a decoder step). The recurrent products h W_hhᵀ stay float32: they run inside the fused time loop of <see cref="Ops.Recurrence"/>.
+    /// copy in panels for the products of a few rows (a decoder step). The recurrent products h W_hhᵀ stay float32 in
+    /// every type — they run inside the fused time loop of <see cref="Ops.Recurrence"/>, where int8 would quantize the
+    /// state at every step — but get a copy in panels for single steps of a few rows. The copies are not updated if the
+    /// weights change afterwards.
     /// </summary>
-    public void ConvertInputProjections(ComputeType type)
+    public void ConvertForInference(ComputeType type)
     {
         foreach (var projection in _inputProjections) projection.Convert(type);
+        for (int i = 0; i < _weightHh.Length; i++) _hiddenPanels[i] = PanelMatrix.Pack(_weightHh[i].Data, _weightHh[i].Size(0), _weightHh[i].Size(1));
     }
 
     /// <summary>x W_ihᵀ + b_ih for all leading positions of <paramref name="input"/> at once: [.., I_k] → [.., G·H].</summary>
@@ -156,7 +164,7 @@ public abstract class RecurrentLayer : Module
     /// </summary>
     private (Tensor Output, CellState Final) Run(int index, Tensor gates, CellState state, bool reverse, int[]? lengths)
     {
-        var all = gates.Recurrence(_weightHh[index], _biasHh[index], state.H, state.C, CellKind, lengths, reverse);
+        var all = gates.Recurrence(_weightHh[index], _biasHh[index], state.H, state.C, CellKind, lengths, reverse, _hiddenPanels[index]);
         var final = all.RecurrenceFinalState(state.H, state.C, lengths, reverse);
         if (!HasCellState) return (all, new CellState(final, null));
         return (all.Narrow(-1, 0, HiddenSize), new CellState(final.Narrow(-1, 0, HiddenSize), final.Narrow(-1, HiddenSize, HiddenSize)));

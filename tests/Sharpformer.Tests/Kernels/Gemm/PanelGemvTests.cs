@@ -41,8 +41,8 @@ public sealed unsafe class PanelGemvTests
         {
             // Two panel ranges, as two threads would compute them.
             int half = packed.Panels / 2;
-            PanelGemv.Panels(packed, pw + packed.Offset, px, m, 0, half, py);
-            PanelGemv.Panels(packed, pw + packed.Offset, px, m, half, packed.Panels, py);
+            PanelGemv.MultiplyPanels(packed, pw + packed.Offset, px, m, 0, half, py);
+            PanelGemv.MultiplyPanels(packed, pw + packed.Offset, px, m, half, packed.Panels, py);
         }
         for (int i = 0; i < m; i++)
             for (int r = 0; r < rows; r++)
