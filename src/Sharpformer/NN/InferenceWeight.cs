@@ -44,14 +44,17 @@ internal sealed class InferenceWeight(Tensor weight)
         (Int8, BFloat16) = (null, null);
     }
 
-    /// <summary>Converts the weight to <paramref name="type"/> (resolved; float32 packs panels).</summary>
+    /// <summary>
+    /// Converts the weight to <paramref name="type"/> (resolved). float32 packs panels of a weight still in float32 and
+    /// leaves one already int8 or bfloat16 (a quantized model folder loads so) as it is.
+    /// </summary>
     public void Convert(ComputeType type)
     {
         switch (type.Resolve())
         {
             case ComputeType.Int8: QuantizeToInt8(); break;
             case ComputeType.BFloat16: ConvertToBFloat16(); break;
-            default: PackPanels(); break;
+            default: if (Int8 is null && BFloat16 is null) PackPanels(); break;
         }
     }
 

@@ -134,8 +134,12 @@ public sealed class ComputeTypeTests
         Assert.All(model.Modules().OfType<Linear>(), l => Assert.True(l.Int8Weight is null && l.BFloat16Weight is null && l.PanelWeight is null));
         type.ApplyTo(model);
         // float32 adds the panel copy that the decoder step's two rows are multiplied by.
-        Assert.All(model.Modules().OfType<Linear>(), l => Assert.Equal((type == ComputeType.Int8, type == ComputeType.BFloat16, type == ComputeType.Float32),
+        void AssertConverted() => Assert.All(model.Modules().OfType<Linear>(), l => Assert.Equal(
+            (type == ComputeType.Int8, type == ComputeType.BFloat16, type == ComputeType.Float32),
             (l.Int8Weight is not null, l.BFloat16Weight is not null, l.PanelWeight is not null)));
+        AssertConverted();
+        ComputeType.Float32.ApplyTo(model); // float32 leaves an int8 or bfloat16 layer (a quantized folder loads so) as it is
+        AssertConverted();
         var actual = FirstStepLogits(model, source);
         float scale = expected.Max(MathF.Abs);
         for (int i = 0; i < expected.Length; i++) Assert.True(MathF.Abs(expected[i] - actual[i]) <= tolerance * scale, $"logit {i}: {expected[i]} vs {actual[i]}");
