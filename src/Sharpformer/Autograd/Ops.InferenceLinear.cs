@@ -72,6 +72,23 @@ public static partial class Ops
         return InferenceResult("LinearPanels", x, y, bias);
     }
 
+    /// <summary>
+    /// y = x Wᵀ + b with Wᵀ packed once for the GEMM micro-kernel (<see cref="PackedMatrix.ForWeight"/>) for inference:
+    /// up to <see cref="PackedMatrix.MaxRows"/> rows of x (a decoder step of a batch or a beam) without re-packing the
+    /// weight at every call, as <see cref="Linear(Tensor, Tensor, Tensor?)"/> does. The products are the float32 layer's.
+    /// No gradient, as for <see cref="LinearInt8"/>.
+    /// </summary>
+    public static unsafe Tensor LinearPacked(this Tensor x, PackedMatrix weight, Tensor? bias = null)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        var y = InferenceOutput("LinearPacked", "packed", x, weight.N, weight.K, bias);
+        int rows = x.Length / Math.Max(weight.K, 1);
+        if (rows > PackedMatrix.MaxRows)
+            throw new ArgumentException($"LinearPacked: {rows} rows; the packed weight multiplies at most {PackedMatrix.MaxRows} at a time.", nameof(x));
+        fixed (float* px = x.Data, py = y.Data) weight.Multiply(false, rows, 1f, px, weight.K, 0f, py, weight.N);
+        return InferenceResult("LinearPacked", x, y, bias);
+    }
+
     // Checks the shapes and the gradient mode of an inference-only linear layer and allocates its output.
     private static Tensor InferenceOutput(string op, string type, Tensor x, int outFeatures, int inFeatures, Tensor? bias)
     {

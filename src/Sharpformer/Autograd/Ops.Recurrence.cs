@@ -17,10 +17,13 @@ public static partial class Ops
     /// entries of the result are zero (PyTorch's packed sequences); the last state of each row is
     /// <see cref="RecurrenceFinalState"/>. <paramref name="weightHhPanels"/>, a copy of W_hh in panels
     /// (<see cref="PanelMatrix"/>), multiplies a single step of up to <see cref="PanelGemv.MaxRows"/> rows (incremental
-    /// decoding) in place of W_hh as stored.
+    /// decoding) in place of W_hh as stored; <paramref name="weightHhPacked"/>, W_hhᵀ packed once
+    /// (<see cref="PackedMatrix.ForWeight"/>), the steps of up to <see cref="PackedMatrix.MaxRows"/> rows that the panels
+    /// do not take, in place of a copy packed for this call. Both copies are for inference: the caller passes them only
+    /// when no gradient is recorded, and they must hold W_hh's current values.
     /// </summary>
     public static Tensor Recurrence(this Tensor inputGates, Tensor weightHh, Tensor? biasHh, Tensor h0, Tensor? c0,
-        RecurrentCellKind kind, int[]? lengths = null, bool reverse = false, PanelMatrix? weightHhPanels = null)
+        RecurrentCellKind kind, int[]? lengths = null, bool reverse = false, PanelMatrix? weightHhPanels = null, PackedMatrix? weightHhPacked = null)
     {
         int gates = RecurrentCellKernel.Gates(kind), hidden = weightHh.Size(1), width = gates * hidden;
         bool lstm = kind == RecurrentCellKind.Lstm;
@@ -33,7 +36,9 @@ public static partial class Ops
         int[] length = lengths ?? [.. Enumerable.Repeat(inputGates.Size(1), inputGates.Size(0))];
         if (weightHhPanels is not null && (weightHhPanels.Rows != width || weightHhPanels.Columns != hidden))
             throw new ArgumentException($"Recurrence ({kind}): W_hh panels [{weightHhPanels.Rows}, {weightHhPanels.Columns}] do not match W_hh {Shape.Format(weightHh.Shape)}.", nameof(weightHhPanels));
-        var forward = RecurrenceForward(inputGates, weightHh, biasHh, h0, c0, kind, length, reverse, weightHhPanels);
+        if (weightHhPacked is not null && (weightHhPacked.N != width || weightHhPacked.K != hidden))
+            throw new ArgumentException($"Recurrence ({kind}): packed W_hhᵀ [{weightHhPacked.K}, {weightHhPacked.N}] does not match W_hh {Shape.Format(weightHh.Shape)}.", nameof(weightHhPacked));
+        var forward = RecurrenceForward(inputGates, weightHh, biasHh, h0, c0, kind, length, reverse, weightHhPanels, weightHhPacked);
         Tensor[] inputs = [inputGates, weightHh, .. biasHh is null ? Array.Empty<Tensor>() : [biasHh], h0, .. c0 is null ? Array.Empty<Tensor>() : [c0]];
         return Tape.Record(forward.States, "Recurrence", inputs, o => RecurrenceBackward(forward, o.Grad!.Data, inputGates, weightHh, biasHh, h0, c0),
             sequentialSteps: 2 * forward.Steps); // per step a GEMM h W_hhᵀ, then the cell update that needs it
@@ -56,7 +61,7 @@ public static partial class Ops
 
     /// <summary>The forward pass: per step one GEMM h_{t−1} W_hhᵀ (+ b_hh) for all rows, then the fused cell update of each active row.</summary>
     private static RecurrenceState RecurrenceForward(Tensor inputGates, Tensor weightHh, Tensor? biasHh, Tensor h0, Tensor? c0,
-        RecurrentCellKind kind, int[] length, bool reverse, PanelMatrix? weightHhPanels)
+        RecurrentCellKind kind, int[] length, bool reverse, PanelMatrix? weightHhPanels, PackedMatrix? weightHhPacked)
     {
         int batch = inputGates.Size(0), steps = inputGates.Size(1), hidden = weightHh.Size(1);
         int savedWidth = RecurrentCellKernel.SavedWidth(kind) * hidden, stateWidth = kind == RecurrentCellKind.Lstm ? 2 * hidden : hidden;
@@ -67,13 +72,14 @@ public static partial class Ops
         var c = c0?.Data.ToArray() ?? [];
         var hiddenGates = new float[batch * width];
         // Packing W_hh pays off over many steps; a single step (incremental decoding) multiplies the stored weight, or
-        // its panels where the caller keeps them, directly.
-        using var packedWeight = steps > 1 ? PackedWeight(weightHh, transpose: true) : null;
+        // the copies the caller keeps (panels for a few rows, packed for more), directly.
         var panels = steps == 1 && batch <= PanelGemv.MaxRows ? weightHhPanels : null;
+        var kept = panels is null && batch <= PackedMatrix.MaxRows ? weightHhPacked : null;
+        using var packedWeight = steps > 1 && kept is null ? PackedWeight(weightHh, transpose: true) : null;
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
-            RecurrentGates(h, packedWeight, panels, weightHh, biasHh, hiddenGates, batch);
+            RecurrentGates(h, packedWeight ?? kept, panels, weightHh, biasHh, hiddenGates, batch);
             for (int b = 0; b < batch; b++)
             {
                 int row = (b * steps) + t;

@@ -6,7 +6,8 @@ namespace Sharpformer.NN;
 
 /// <summary>
 /// A linear weight W [out, in] with the copy that inference multiplies by in a <see cref="ComputeType"/>: none (float32,
-/// differentiable), float32 in panels for products of a few rows (<see cref="Ops.LinearPanels"/>; more rows, or a
+/// differentiable), float32 in panels for products of a few rows (<see cref="Ops.LinearPanels"/>) and packed for the
+/// GEMM micro-kernel for up to <see cref="PackedMatrix.MaxRows"/> rows (<see cref="Ops.LinearPacked"/>; more rows, or a
 /// gradient, use the float weight), int8 with one symmetric scale per output row (<see cref="Ops.LinearInt8"/>), or
 /// bfloat16 (<see cref="Ops.LinearBFloat16"/>). The float weight is kept, so a converted layer still saves and exports
 /// unchanged; a copy is not updated if the weight changes afterwards.
@@ -23,24 +24,31 @@ internal sealed class InferenceWeight(Tensor weight)
     /// <summary>The float32 copy in panels, or null.</summary>
     public PanelMatrix? Panels { get; private set; }
 
+    /// <summary>The float32 copy packed for the GEMM micro-kernel (made with the panels where the CPU has one), or null.</summary>
+    public PackedMatrix? Packed { get; private set; }
+
     /// <summary>Quantizes the weight to int8 (per-row scales); products use it from then on (no gradient).</summary>
     public void QuantizeToInt8()
     {
         Int8 = Int8Matrix.Quantize(weight.Data, weight.Size(0), weight.Size(1));
-        (BFloat16, Panels) = (null, null);
+        (BFloat16, Panels, Packed) = (null, null, null);
     }
 
     /// <summary>Rounds the weight to bfloat16; products use it from then on (no gradient).</summary>
     public void ConvertToBFloat16()
     {
         BFloat16 = BFloat16Matrix.Convert(weight.Data, weight.Size(0), weight.Size(1));
-        (Int8, Panels) = (null, null);
+        (Int8, Panels, Packed) = (null, null, null);
     }
 
-    /// <summary>Copies the weight into panels: products of a few rows that need no gradient use them from then on.</summary>
+    /// <summary>
+    /// Copies the weight into panels and, where the CPU has a GEMM micro-kernel, packs it for one: products of up to
+    /// <see cref="PackedMatrix.MaxRows"/> rows that need no gradient use them from then on.
+    /// </summary>
     public void PackPanels()
     {
         Panels = PanelMatrix.Pack(weight.Data, weight.Size(0), weight.Size(1));
+        Packed = PackedMatrix.IsSupported ? PackedMatrix.ForWeight(weight.Data, weight.Size(0), weight.Size(1)) : null;
         (Int8, BFloat16) = (null, null);
     }
 
@@ -69,10 +77,14 @@ internal sealed class InferenceWeight(Tensor weight)
     }
 
     /// <summary>x Wᵀ + b over the last dimension of <paramref name="x"/>, in the weight's compute type.</summary>
-    public Tensor Apply(Tensor x, Tensor? bias) =>
-        Int8 is not null ? x.LinearInt8(Int8, bias)
-        : BFloat16 is not null ? x.LinearBFloat16(BFloat16, bias)
-        : Panels is not null && x.Length <= PanelGemv.MaxRows * (long)Panels.Columns && !(GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad))
-            ? x.LinearPanels(Panels, bias)
+    public Tensor Apply(Tensor x, Tensor? bias)
+    {
+        if (Int8 is not null) return x.LinearInt8(Int8, bias);
+        if (BFloat16 is not null) return x.LinearBFloat16(BFloat16, bias);
+        if (Panels is null || (GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad))) return x.Linear(weight, bias);
+        long rows = x.Length / Math.Max(weight.Size(1), 1);
+        return rows <= PanelGemv.MaxRows ? x.LinearPanels(Panels, bias)
+            : Packed is not null && rows <= PackedMatrix.MaxRows ? x.LinearPacked(Packed, bias)
             : x.Linear(weight, bias);
+    }
 }

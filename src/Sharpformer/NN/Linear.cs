@@ -68,13 +68,18 @@ public sealed class Linear : Module
 
     /// <summary>
     /// Adds a float32 copy of the weight in panels (<see cref="PanelMatrix"/>): <see cref="Forward"/> multiplies up to
-    /// four rows that need no gradient by it (<see cref="Ops.LinearPanels"/>, batch-1 decoding), anything else by the
-    /// weight itself. Products keep float32 precision; the copy is not updated if the weight changes afterwards.
+    /// four rows that need no gradient by it (<see cref="Ops.LinearPanels"/>, batch-1 decoding), and a copy of Wᵀ packed
+    /// for the GEMM micro-kernel for up to <see cref="PackedMatrix.MaxRows"/> (<see cref="Ops.LinearPacked"/>, a decoder
+    /// step of a batch or a beam), anything else by the weight itself. Products keep float32 precision; the copies are
+    /// not updated if the weight changes afterwards.
     /// </summary>
     public void PackPanels() => Inference.PackPanels();
 
     /// <summary>The panel copy of the weight that <see cref="PackPanels"/> made, or null.</summary>
     public PanelMatrix? PanelWeight => Inference.Panels;
+
+    /// <summary>The copy of Wᵀ packed for the GEMM micro-kernel that <see cref="PackPanels"/> made (where the CPU has one), or null.</summary>
+    public PackedMatrix? PackedWeight => Inference.Packed;
 
     /// <summary>Converts the weight for inference in <paramref name="type"/>: int8, bfloat16, or float32 panels.</summary>
     public void Convert(ComputeType type) => Inference.Convert(type);

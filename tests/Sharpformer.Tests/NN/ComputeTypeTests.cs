@@ -120,6 +120,10 @@ public sealed class ComputeTypeTests
         var panels = PanelMatrix.Pack(Tensor.Randn(rng, 24, 7).Data, 24, 7);
         var error = Assert.Throws<ArgumentException>(() => gates.Recurrence(weight, null, h0, null, RecurrentCellKind.Gru, weightHhPanels: panels));
         Assert.Contains("W_hh panels [24, 7]", error.Message);
+        if (!PackedMatrix.IsSupported) return;
+        var packed = PackedMatrix.ForWeight(Tensor.Randn(rng, 24, 7).Data, 24, 7);
+        error = Assert.Throws<ArgumentException>(() => gates.Recurrence(weight, null, h0, null, RecurrentCellKind.Gru, weightHhPacked: packed));
+        Assert.Contains("packed W_hhᵀ [7, 24]", error.Message);
     }
 
     [Theory]
@@ -160,12 +164,59 @@ public sealed class ComputeTypeTests
             var fewAfter = layer.Forward(few).ToArray();
             Assert.Equal(few.LinearPanels(layer.PanelWeight!, layer.Bias).ToArray(), fewAfter); // the panel product, bit for bit
             for (int i = 0; i < fewBefore.Length; i++) Assert.Equal(fewBefore[i], fewAfter[i], 1e-5f);
-            Assert.Equal(manyBefore, layer.Forward(many).ToArray()); // more than four rows: the float weight's GEMM
+            var manyAfter = layer.Forward(many).ToArray();
+            Assert.Equal(many.LinearPacked(layer.PackedWeight!, layer.Bias).ToArray(), manyAfter); // more than four rows: the packed copy
+            for (int i = 0; i < manyBefore.Length; i++) Assert.Equal(manyBefore[i], manyAfter[i], 1e-5f);
         }
         // With gradients on, the layer is the differentiable float32 one.
         var y = layer.Forward(few).Sum();
         y.Backward();
         Assert.NotNull(layer.Weight.Grad);
+    }
+
+    [Fact]
+    public void A_float32_layer_multiplies_up_to_the_packed_limit_by_its_copies_and_more_rows_by_its_weight()
+    {
+        if (!PackedMatrix.IsSupported) return; // no micro-kernel: there is no packed copy to use (PackPanels leaves it null, tested below)
+        var rng = new Rng(10);
+        var layer = new Linear(24, 50, rng);
+        var rows = Tensor.Randn(rng, PackedMatrix.MaxRows, 24);
+        var more = Tensor.Randn(rng, PackedMatrix.MaxRows + 1, 24);
+        using var noGrad = GradMode.NoGrad();
+        var before = layer.Forward(rows).ToArray();
+        layer.PackPanels();
+        Assert.Equal(50, layer.PackedWeight!.N);
+        layer.Weight.Data.Clear(); // the copies are not updated: what still multiplies like the old weight used them
+        var after = layer.Forward(rows).ToArray();
+        for (int i = 0; i < before.Length; i++) Assert.Equal(before[i], after[i], 1e-5f);
+        var bias = layer.Bias!.ToArray();
+        var beyond = layer.Forward(more).ToArray(); // past MaxRows rows: the float weight (now zero), so only the bias
+        for (int i = 0; i < beyond.Length; i++) Assert.Equal(bias[i % 50], beyond[i]);
+        var error = Assert.Throws<ArgumentException>(() => more.LinearPacked(layer.PackedWeight!));
+        Assert.Contains($"{PackedMatrix.MaxRows + 1} rows", error.Message);
+    }
+
+    [Fact]
+    public void A_float32_recurrent_layer_steps_a_batch_past_the_panels_with_its_packed_copy_and_records_gradients_on_its_weight()
+    {
+        var layer = new Sharpformer.NN.Recurrent.Gru(12, 40, new Rng(11), numLayers: 2);
+        var step = Tensor.Randn(new Rng(12), 9, 12); // 9 rows: more than the panels take
+        Sharpformer.NN.Recurrent.RecurrentState state;
+        float[] before;
+        using (GradMode.NoGrad())
+        {
+            (_, state) = layer.Forward(Tensor.Randn(new Rng(13), 9, 3, 12));
+            before = layer.Step(step, state).Output.ToArray();
+        }
+        layer.ConvertForInference(ComputeType.Float32);
+        foreach (var (name, p) in layer.NamedParameters())
+            if (name.StartsWith("weight_hh", StringComparison.Ordinal)) p.Data.Clear(); // the copies keep the old W_hh
+        float[] after;
+        using (GradMode.NoGrad()) after = layer.Step(step, state).Output.ToArray();
+        if (PackedMatrix.IsSupported)
+            for (int i = 0; i < before.Length; i++) Assert.Equal(before[i], after[i], 1e-5f);
+        var recorded = layer.Step(step, state).Output.ToArray(); // gradients on: the weight as it is now, no copy
+        Assert.NotEqual(before, recorded);
     }
 
     [Fact]

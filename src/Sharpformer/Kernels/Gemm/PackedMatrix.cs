@@ -5,7 +5,9 @@ namespace Sharpformer.Kernels;
 /// multiply a fresh small A by the same B again and again — a recurrent layer's h_{t−1} W_hhᵀ at every time step. An
 /// ordinary <see cref="Gemm.Sgemm(bool, bool, int, int, int, float, float*, int, float*, int, float, float*, int)"/>
 /// would re-pack B on every call, which costs more than the arithmetic when A has few rows. The source B must not
-/// change while the packed copy is in use; dispose it to return its buffer.
+/// change while the packed copy is in use; dispose it to return its buffer. <see cref="ForWeight"/> makes a copy that
+/// lives as long as its layer instead — a linear layer's Wᵀ for inference products of a batch or a beam — in memory the
+/// GC owns, keeping no pointer to its source.
 /// </summary>
 public sealed unsafe class PackedMatrix : IDisposable
 {
@@ -15,6 +17,7 @@ public sealed unsafe class PackedMatrix : IDisposable
     private readonly bool _transB;
     private readonly float* _source;
     private readonly int _ldb;
+    private readonly float[]? _retained;
     private float* _packed;
     private bool _disposed;
 
@@ -32,6 +35,44 @@ public sealed unsafe class PackedMatrix : IDisposable
         else if (GemmMicroKernel256.IsSupported) _packed = Packing<GemmMicroKernel256>.Pack(transB, b, ldb, k, n);
     }
 
+    private PackedMatrix(float[] retained, float* packed, int k, int n)
+    {
+        _retained = retained;
+        _packed = packed;
+        K = k;
+        N = n;
+    }
+
+    /// <summary>Whether this CPU has a micro-kernel to pack for (AVX-512 or AVX2 with FMA).</summary>
+    public static bool IsSupported => GemmMicroKernel512.IsSupported || GemmMicroKernel256.IsSupported;
+
+    /// <summary>The most rows of A one product multiplies from the packed copy (one packed block of A); 0 without a micro-kernel.</summary>
+    public static int MaxRows => GemmMicroKernel512.IsSupported ? GemmMicroKernel512.Mc : GemmMicroKernel256.IsSupported ? GemmMicroKernel256.Mc : 0;
+
+    /// <summary>
+    /// Packs Wᵀ of a linear weight W [<paramref name="rows"/>, <paramref name="columns"/>] ([out, in]) for x Wᵀ, into a
+    /// pinned array the GC owns (no <see cref="Dispose"/> needed). It keeps no pointer to W, so
+    /// <see cref="Multiply"/> refuses more than <see cref="MaxRows"/> rows; the copy is not updated if W changes.
+    /// </summary>
+    public static PackedMatrix ForWeight(ReadOnlySpan<float> weight, int rows, int columns)
+    {
+        if (rows < 0 || columns < 0 || weight.Length != (long)rows * columns)
+            throw new ArgumentException($"PackedMatrix: {weight.Length} values do not fill [{rows}, {columns}].", nameof(weight));
+        if (!IsSupported) throw new PlatformNotSupportedException("PackedMatrix: this CPU has neither AVX-512 nor AVX2 with FMA.");
+        long floats = GemmMicroKernel512.IsSupported ? Packing<GemmMicroKernel512>.PackedFloats(columns, rows) : Packing<GemmMicroKernel256>.PackedFloats(columns, rows);
+        var retained = GC.AllocateArray<float>((int)floats + 16, pinned: true);
+        fixed (float* start = retained, w = weight)
+        {
+            float* packed = start + ((64 - ((nint)start % 64)) % 64 / sizeof(float));
+            if (rows > 0 && columns > 0)
+            {
+                if (GemmMicroKernel512.IsSupported) Packing<GemmMicroKernel512>.PackInto(true, w, columns, columns, rows, packed);
+                else Packing<GemmMicroKernel256>.PackInto(true, w, columns, columns, rows, packed);
+            }
+            return new PackedMatrix(retained, packed, columns, rows);
+        }
+    }
+
     /// <summary>Depth of op(B).</summary>
     public int K { get; }
 
@@ -45,21 +86,28 @@ public sealed unsafe class PackedMatrix : IDisposable
     public void Multiply(bool transA, int m, float alpha, float* a, int lda, float beta, float* c, int ldc)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_retained is not null && m > MaxRows)
+            throw new ArgumentOutOfRangeException(nameof(m), $"PackedMatrix: {m} rows; a copy made by ForWeight multiplies at most {MaxRows}.");
         if (m == 0 || N == 0) return;
-        if (GemmMicroKernel512.IsSupported && m <= GemmMicroKernel512.Mc && K > 0)
+        if (K == 0)
+        {
+            Gemm.ScaleC(m, N, beta, c, ldc);
+            return;
+        }
+        if (GemmMicroKernel512.IsSupported && m <= GemmMicroKernel512.Mc)
             Packing<GemmMicroKernel512>.Multiply(transA, m, N, K, alpha, a, lda, _packed, beta, c, ldc);
-        else if (!GemmMicroKernel512.IsSupported && GemmMicroKernel256.IsSupported && m <= GemmMicroKernel256.Mc && K > 0)
+        else if (!GemmMicroKernel512.IsSupported && GemmMicroKernel256.IsSupported && m <= GemmMicroKernel256.Mc)
             Packing<GemmMicroKernel256>.Multiply(transA, m, N, K, alpha, a, lda, _packed, beta, c, ldc);
         else
             Gemm.Sgemm(transA, _transB, m, N, K, alpha, a, lda, _source, _ldb, beta, c, ldc);
     }
 
-    /// <summary>Returns the packed buffer.</summary>
+    /// <summary>Returns the packed buffer (a copy made by <see cref="ForWeight"/> leaves its array to the GC).</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        if (_packed != null) GemmBuffers.Return(_packed);
+        if (_packed != null && _retained is null) GemmBuffers.Return(_packed);
         _packed = null;
     }
 
@@ -71,10 +119,18 @@ public sealed unsafe class PackedMatrix : IDisposable
     private static class Packing<TKernel>
         where TKernel : struct, IGemmMicroKernel
     {
+        public static long PackedFloats(int k, int n) => (long)k * RoundUp(n, TKernel.Nr);
+
         public static float* Pack(bool transB, float* b, int ldb, int k, int n)
         {
+            float* packed = GemmBuffers.Rent(PackedFloats(k, n));
+            PackInto(transB, b, ldb, k, n, packed);
+            return packed;
+        }
+
+        public static void PackInto(bool transB, float* b, int ldb, int k, int n, float* packed)
+        {
             int kcMax = GemmDriver<TKernel>.EvenSplit(k, TKernel.Kc, 1), width = RoundUp(n, TKernel.Nr);
-            float* packed = GemmBuffers.Rent((long)k * width);
             for (int pc = 0; pc < k; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, k - pc);
@@ -84,7 +140,6 @@ public sealed unsafe class PackedMatrix : IDisposable
                     GemmPacking.PackB<TKernel>(transB, block, ldb, kc, Math.Min(BlockColumns, n - jc), packed + ((long)pc * width) + ((long)kc * jc));
                 }
             }
-            return packed;
         }
 
         public static void Multiply(bool transA, int m, int n, int k, float alpha, float* a, int lda, float* packed, float beta, float* c, int ldc)

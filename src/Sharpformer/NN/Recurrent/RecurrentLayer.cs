@@ -17,8 +17,10 @@ public abstract class RecurrentLayer : Module
 {
     private readonly Tensor[] _weightIh, _weightHh;
 
-    // W_hh of each layer and direction in panels, for single decoding steps, once converted for inference.
+    // W_hh of each layer and direction in panels (single decoding steps of a few rows) and W_hhᵀ packed (the other
+    // products of up to PackedMatrix.MaxRows rows), once converted for inference.
     private readonly PanelMatrix?[] _hiddenPanels;
+    private readonly PackedMatrix?[] _hiddenPacked;
     private readonly Tensor?[] _biasIh, _biasHh;
     private readonly InferenceWeight[] _inputProjections;
     private readonly Rng _rng;
@@ -45,6 +47,7 @@ public abstract class RecurrentLayer : Module
         (_weightIh, _weightHh, _biasIh, _biasHh) = (new Tensor[count], new Tensor[count], new Tensor?[count], new Tensor?[count]);
         _inputProjections = new InferenceWeight[count];
         _hiddenPanels = new PanelMatrix?[count];
+        _hiddenPacked = new PackedMatrix?[count];
         float bound = 1f / MathF.Sqrt(hiddenSize);
         Tensor Parameter(string name, params int[] shape) => RegisterParameter(name, Tensor.Uniform(rng, -bound, bound, shape));
         for (int layer = 0; layer < numLayers; layer++)
@@ -146,13 +149,20 @@ public abstract class RecurrentLayer : Module
     /// <see cref="Linear.Convert"/> does for a linear layer: int8 or bfloat16 (no gradient from then on), or float32 with a
     /// copy in panels for the products of a few rows (a decoder step). The recurrent products h W_hhᵀ stay float32 in
     /// every type — they run inside the fused time loop of <see cref="Ops.Recurrence"/>, where int8 would quantize the
-    /// state at every step — but get a copy in panels for single steps of a few rows. The copies are not updated if the
+    /// state at every step — but get a copy in panels for single steps of a few rows and one packed for the GEMM
+    /// micro-kernel (where the CPU has one) for the other products of up to <see cref="PackedMatrix.MaxRows"/> rows, so no
+    /// step re-packs W_hh. The copies serve only forward passes that record no gradient; they are not updated if the
     /// weights change afterwards.
     /// </summary>
     public void ConvertForInference(ComputeType type)
     {
         foreach (var projection in _inputProjections) projection.Convert(type);
-        for (int i = 0; i < _weightHh.Length; i++) _hiddenPanels[i] = PanelMatrix.Pack(_weightHh[i].Data, _weightHh[i].Size(0), _weightHh[i].Size(1));
+        for (int i = 0; i < _weightHh.Length; i++)
+        {
+            var weight = _weightHh[i];
+            _hiddenPanels[i] = PanelMatrix.Pack(weight.Data, weight.Size(0), weight.Size(1));
+            _hiddenPacked[i] = PackedMatrix.IsSupported ? PackedMatrix.ForWeight(weight.Data, weight.Size(0), weight.Size(1)) : null;
+        }
     }
 
     /// <summary>x W_ihᵀ + b_ih for all leading positions of <paramref name="input"/> at once: [.., I_k] → [.., G·H].</summary>
@@ -164,7 +174,10 @@ public abstract class RecurrentLayer : Module
     /// </summary>
     private (Tensor Output, CellState Final) Run(int index, Tensor gates, CellState state, bool reverse, int[]? lengths)
     {
-        var all = gates.Recurrence(_weightHh[index], _biasHh[index], state.H, state.C, CellKind, lengths, reverse, _hiddenPanels[index]);
+        bool recording = GradMode.IsEnabled && (gates.RequiresGrad || _weightHh[index].RequiresGrad || state.H.RequiresGrad);
+        var all = recording
+            ? gates.Recurrence(_weightHh[index], _biasHh[index], state.H, state.C, CellKind, lengths, reverse)
+            : gates.Recurrence(_weightHh[index], _biasHh[index], state.H, state.C, CellKind, lengths, reverse, _hiddenPanels[index], _hiddenPacked[index]);
         var final = all.RecurrenceFinalState(state.H, state.C, lengths, reverse);
         if (!HasCellState) return (all, new CellState(final, null));
         return (all.Narrow(-1, 0, HiddenSize), new CellState(final.Narrow(-1, 0, HiddenSize), final.Narrow(-1, HiddenSize, HiddenSize)));
