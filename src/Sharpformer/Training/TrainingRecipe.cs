@@ -66,6 +66,12 @@ public sealed record TrainingRecipe
     /// <summary>Multiplier of the paper's schedule d_model^−0.5·min(step^−0.5, step·warmup^−1.5).</summary>
     [JsonPropertyName("lr_factor")] public float LearningRateFactor { get; init; } = 1f;
 
+    /// <summary>
+    /// The d of the noam schedule's d^−0.5 when it is not <see cref="Model"/>'s d_model (null): a recurrent recipe that
+    /// names the scale it was tuned with, so that changing the Transformer's width does not move its learning rate.
+    /// </summary>
+    [JsonPropertyName("schedule_model_size")] public int? ScheduleModelSize { get; init; }
+
     /// <summary>The learning-rate schedule: the paper's (noam), warm-up then cosine decay to 0 at <see cref="Steps"/>, or constant.</summary>
     [JsonPropertyName("schedule")] public ScheduleKind Schedule { get; init; } = ScheduleKind.Noam;
 
@@ -134,7 +140,7 @@ public sealed record TrainingRecipe
     /// <summary>The learning-rate schedule the recipe names.</summary>
     public ILearningRateSchedule CreateSchedule() => Schedule switch
     {
-        ScheduleKind.Noam => new WarmupInverseSqrtSchedule(Model.DModel, WarmupSteps, LearningRateFactor),
+        ScheduleKind.Noam => new WarmupInverseSqrtSchedule(ScheduleModelSize ?? Model.DModel, WarmupSteps, LearningRateFactor),
         ScheduleKind.Cosine => new CosineSchedule(LearningRate, Steps, WarmupSteps),
         ScheduleKind.Constant => new ConstantSchedule(LearningRate),
         _ => throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, "Unknown schedule."),

@@ -40,6 +40,20 @@ public sealed class TrainingRecipeTests
     }
 
     [Fact]
+    public void The_g2p_recurrent_recipe_keeps_its_noam_scale_whatever_the_transformer_width()
+    {
+        var recipe = GraphemeToPhonemeRecipe.For("gru-bahdanau");
+        float peak = 0.7f / MathF.Sqrt(128) / MathF.Sqrt(1000); // factor · d^−0.5 · warmup^−0.5 at the end of the warm-up
+        Assert.Equal(peak, recipe.CreateSchedule().At(1000), 1e-9f);
+        var wider = recipe with { Model = recipe.Model with { DModel = 512 } };
+        Assert.Equal(peak, wider.CreateSchedule().At(1000), 1e-9f);
+        Assert.Equal(128, TrainingRecipe.FromJson(recipe.ToJson()).ScheduleModelSize);
+        var plain = recipe with { ScheduleModelSize = null }; // without it the schedule follows d_model, as recipes always did
+        Assert.Equal(0.7f / MathF.Sqrt(512) / MathF.Sqrt(1000), (plain with { Model = wider.Model }).CreateSchedule().At(1000), 1e-9f);
+        Assert.Null(GraphemeToPhonemeRecipe.For("transformer").ScheduleModelSize);
+    }
+
+    [Fact]
     public void An_unknown_schedule_tag_is_refused()
     {
         Assert.ThrowsAny<JsonException>(() => TrainingRecipe.FromJson("""{"schedule": "linear"}"""));
