@@ -9,8 +9,9 @@ namespace Sharpformer.IO;
 /// <summary>
 /// A model checkpoint folder: <c>config.json</c> (the family's config record, whose <c>kind</c> says which model to
 /// build) and <c>model.safetensors</c> (the state dict). Both files are written atomically. An int8 checkpoint
-/// (<see cref="SaveInt8"/>) stores every Linear weight as I8 with an F32 scale per output row beside it
-/// (<c>NAME_scale</c>); it loads into a model that computes those layers in int8 (<see cref="ComputeType.Int8"/>). A
+/// (<see cref="SaveInt8"/>) stores every Linear weight and embedding table as I8 with an F32 scale per output row (or
+/// token) beside it (<c>NAME_scale</c>); it loads into a model that computes those layers in int8
+/// (<see cref="ComputeType.Int8"/>). A
 /// bfloat16 checkpoint (<see cref="SaveBFloat16"/>) stores them as BF16 and loads computing in bfloat16.
 /// </summary>
 public static class ModelCheckpoint
@@ -35,8 +36,9 @@ public static class ModelCheckpoint
     public const string Int8ScaleSuffix = "_scale";
 
     /// <summary>
-    /// Saves <paramref name="model"/> with every <see cref="Linear"/> weight quantized to int8 (symmetric, one scale per
-    /// output row, <see cref="Int8Matrix"/>): about a quarter of those bytes. The rest stays float32.
+    /// Saves <paramref name="model"/> with every <see cref="Linear"/> weight and <see cref="Embedding"/> table quantized
+    /// to int8 (symmetric, one scale per output row or token, <see cref="Int8Matrix"/>): about a quarter of those bytes.
+    /// The rest stays float32.
     /// </summary>
     public static void SaveInt8(string directory, IModelConfig config, Module model) =>
         SaveConverted(directory, config, model, "int8", (writer, name, weight) =>
@@ -47,18 +49,19 @@ public static class ModelCheckpoint
         });
 
     /// <summary>
-    /// Saves <paramref name="model"/> with every <see cref="Linear"/> weight rounded to bfloat16 (BF16,
-    /// <see cref="BFloat16Matrix"/>): half those bytes. The rest stays float32.
+    /// Saves <paramref name="model"/> with every <see cref="Linear"/> weight and <see cref="Embedding"/> table rounded to
+    /// bfloat16 (BF16, <see cref="BFloat16Matrix"/>): half those bytes. The rest stays float32.
     /// </summary>
     public static void SaveBFloat16(string directory, IModelConfig config, Module model) =>
         SaveConverted(directory, config, model, "bfloat16", (writer, name, weight) =>
             writer.AddBFloat16(name, BFloat16Matrix.Convert(weight.Data, weight.Shape[0], weight.Shape[1]).Values, weight.Shape[0], weight.Shape[1]));
 
-    // Writes the checkpoint with every Linear weight added by addWeight and every other tensor as float32.
+    // Writes the checkpoint with every Linear weight and embedding table added by addWeight and every other tensor as float32.
     private static void SaveConverted(string directory, IModelConfig config, Module model, string computeType, Action<SafetensorsWriter, string, Tensor> addWeight)
     {
         Directory.CreateDirectory(directory);
-        var linearWeights = model.Modules().OfType<Linear>().Select(l => (object)l.Weight).ToHashSet(ReferenceEqualityComparer.Instance);
+        var linearWeights = model.Modules().OfType<Linear>().Select(l => (object)l.Weight)
+            .Concat(model.Modules().OfType<Embedding>().Select(e => (object)e.Weight)).ToHashSet(ReferenceEqualityComparer.Instance);
         var writer = new SafetensorsWriter().AddMetadata("format", "sharpformer").AddMetadata("kind", config.Kind).AddMetadata("compute_type", computeType);
         foreach (var (name, tensor) in model.StateDict())
         {

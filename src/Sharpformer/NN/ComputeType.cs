@@ -4,8 +4,9 @@ namespace Sharpformer.NN;
 
 /// <summary>
 /// The number type a model's linear layers compute in at inference (CTranslate2's <c>compute_type</c>): float32,
-/// bfloat16 weights accumulated in float32, or int8 weights with per-row scales and dynamically quantized activations.
-/// LayerNorm, softmax, embeddings and the residual stream stay float32.
+/// bfloat16 weights accumulated in float32, or int8 weights with per-row scales and dynamically quantized activations;
+/// embedding tables convert to the same type (one scale per token for int8). LayerNorm, softmax and the residual stream
+/// stay float32.
 /// </summary>
 public enum ComputeType
 {
@@ -36,9 +37,9 @@ public static class ComputeTypeExtensions
         : ComputeType.Float32;
 
     /// <summary>
-    /// Converts every <see cref="Linear"/> of <paramref name="model"/>, and the input projections of its recurrent layers,
-    /// to <paramref name="type"/> for inference; float32 keeps the weights and adds a copy in panels for batch-1 products
-    /// (<see cref="Linear.PackPanels"/>).
+    /// Converts every <see cref="Linear"/> of <paramref name="model"/>, the input projections of its recurrent layers and
+    /// its <see cref="Embedding"/> tables to <paramref name="type"/> for inference; float32 keeps the weights and adds
+    /// copies laid out for decoding products (<see cref="Linear.PackPanels"/>).
     /// </summary>
     public static void ApplyTo(this ComputeType type, Module model)
     {
@@ -46,5 +47,6 @@ public static class ComputeTypeExtensions
         var resolved = type.Resolve();
         foreach (var linear in model.Modules().OfType<Linear>()) linear.Convert(resolved);
         foreach (var recurrent in model.Modules().OfType<Recurrent.RecurrentLayer>()) recurrent.ConvertForInference(resolved);
+        foreach (var embedding in model.Modules().OfType<Embedding>()) embedding.Convert(resolved);
     }
 }

@@ -33,7 +33,17 @@ public sealed class Int8CheckpointTests
             Assert.Equal(expected.Values, restored.Int8Weight!.Values);
             Assert.Equal(expected.Scales, restored.Int8Weight.Scales);
         }
-        var linearWeights = originalLinears.Select(l => (object)l.Weight).ToHashSet(ReferenceEqualityComparer.Instance);
+        var originalTables = model.Modules().OfType<Embedding>().ToList();
+        var loadedTables = loaded.Modules().OfType<Embedding>().ToList();
+        Assert.Equal(2, originalTables.Count); // source and target embeddings, quantized one scale per token
+        foreach (var (original, restored) in originalTables.Zip(loadedTables))
+        {
+            var expected = Int8Matrix.Quantize(original.Weight.Data, original.NumEmbeddings, original.Dim);
+            Assert.Equal(expected.Values, restored.Int8Weight!.Values);
+            Assert.Equal(expected.Scales, restored.Int8Weight.Scales);
+        }
+        var linearWeights = originalLinears.Select(l => (object)l.Weight).Concat(originalTables.Select(e => (object)e.Weight))
+            .ToHashSet(ReferenceEqualityComparer.Instance);
         var restoredState = loaded.StateDict();
         foreach (var (name, tensor) in model.StateDict().Where(p => !linearWeights.Contains(p.Value)))
             Assert.Equal(tensor.Data.ToArray(), restoredState[name].Data.ToArray());
@@ -56,6 +66,8 @@ public sealed class Int8CheckpointTests
             Assert.Equal(BFloat16Matrix.Convert(original.Weight.Data, original.OutFeatures, original.InFeatures).Values, restored.BFloat16Weight!.Values);
             Assert.Null(restored.Int8Weight);
         }
+        foreach (var (original, restored) in model.Modules().OfType<Embedding>().Zip(loaded.Modules().OfType<Embedding>()))
+            Assert.Equal(BFloat16Matrix.Convert(original.Weight.Data, original.NumEmbeddings, original.Dim).Values, restored.BFloat16Weight!.Values);
         long f32 = new FileInfo(Path.Combine(dir.File("f32"), ModelCheckpoint.WeightsFile)).Length;
         long bf16 = new FileInfo(Path.Combine(dir.File("bf16"), ModelCheckpoint.WeightsFile)).Length;
         Assert.True(bf16 < 0.75 * f32, $"{bf16} bytes against {f32}");

@@ -220,6 +220,38 @@ public sealed class ComputeTypeTests
     }
 
     [Fact]
+    public void An_embedding_table_looks_up_rows_in_its_compute_type_and_in_float32_when_gradients_are_recorded()
+    {
+        var table = new Embedding(12, 20, new Rng(14));
+        var ids = new IntTensor([3, 0, 11, 3, 7, 5], 2, 3);
+        var float32 = table.Forward(ids).ToArray();
+        table.Convert(ComputeType.Int8);
+        var quantized = Int8Matrix.Quantize(table.Weight.Data, 12, 20);
+        float[] int8, bfloat16;
+        using (GradMode.NoGrad()) int8 = table.Forward(ids).ToArray();
+        for (int i = 0; i < int8.Length; i++)
+        {
+            int row = ids.Data[i / 20], column = i % 20;
+            Assert.Equal(quantized.Scales[row] * quantized.Values[(row * 20) + column], int8[i]); // scale · q, exactly
+            Assert.True(MathF.Abs(int8[i] - float32[i]) <= (quantized.Scales[row] / 2) + 1e-7f, $"value {i}: {int8[i]} vs {float32[i]}");
+        }
+        Assert.NotEqual(float32, int8);
+        Assert.Equal(float32, table.Forward(ids).ToArray()); // gradients on: the float table, differentiable
+        table.Convert(ComputeType.Float32); // a converted table stays converted (a quantized folder loads so)
+        Assert.NotNull(table.Int8Weight);
+        table.Convert(ComputeType.BFloat16);
+        using (GradMode.NoGrad()) bfloat16 = table.Forward(ids).ToArray();
+        for (int i = 0; i < bfloat16.Length; i++) Assert.Equal(BFloat16Matrix.Widen(BFloat16Matrix.Round(float32[i])), bfloat16[i]);
+        Assert.Null(table.Int8Weight);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+        {
+            using var noGrad = GradMode.NoGrad();
+            table.Forward(new IntTensor([1, 12]));
+        });
+        Assert.Contains("id 12 at position 1", error.Message);
+    }
+
+    [Fact]
     public void Auto_is_the_fastest_type_this_cpu_runs()
     {
         var (model, _) = SmallModel();
