@@ -6,7 +6,8 @@ using Sharpformer.NN;
 namespace Sharpformer.Cli;
 
 /// <summary>
-/// `sharpformer quantize`: writes a model folder whose Linear weights are int8 with a float32 scale per output row (the
+/// `sharpformer quantize`: writes a model folder whose linear weights and embedding tables are int8 with a float32 scale
+/// per output row or token (the
 /// int8 checkpoint of <see cref="ModelCheckpoint.SaveInt8"/>) or bfloat16 (<see cref="ModelCheckpoint.SaveBFloat16"/>),
 /// with the tokenizers and recipe; every command loads it and computes those layers in that type, as `--compute-type`
 /// does on the float32 folder.
@@ -19,7 +20,7 @@ internal static class QuantizeCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "Trained model folder.", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the quantized model (replaced if it is a model folder).", Required = true };
         var type = new Option<ComputeType>("--compute-type") { Description = "The weights' type: int8 (a quarter of their bytes) or bfloat16 (half).", DefaultValueFactory = _ => ComputeType.Int8 };
-        var command = new Command("quantize", "Write a model folder with int8 (per-row scales) or bfloat16 Linear weights: a quarter or half of their bytes.") { model, output, type };
+        var command = new Command("quantize", "Write a model folder with int8 (per-row scales) or bfloat16 linear weights and embedding tables: a quarter or half of their bytes.") { model, output, type };
         command.SetAction(r => CommandErrors.Run(() =>
         {
             var computeType = r.GetValue(type);
@@ -39,7 +40,7 @@ internal static class QuantizeCommand
             });
             long before = new FileInfo(Path.Combine(source, ModelCheckpoint.WeightsFile)).Length;
             long after = new FileInfo(Path.Combine(folder, ModelCheckpoint.WeightsFile)).Length;
-            Console.WriteLine($"Converted the Linear weights to {computeType.ToString().ToLowerInvariant()}: {ModelCheckpoint.WeightsFile} {before:N0} -> {after:N0} bytes ({100.0 * after / before:F0}%), in {folder}.");
+            Console.WriteLine($"Converted the linear weights and embedding tables to {computeType.ToString().ToLowerInvariant()}: {ModelCheckpoint.WeightsFile} {before:N0} -> {after:N0} bytes ({100.0 * after / before:F0}%), in {folder}.");
             return 0;
         }));
         return command;

@@ -72,7 +72,7 @@ public sealed class ExportOnnxCliTests
         string converted = Path.Combine(dir.Path, type);
         var (qcode, stdout, qerr) = SharpformerProcess.Run(null, "quantize", "--model", run, "--out", converted, "--compute-type", type);
         Assert.True(qcode == 0, qerr);
-        Assert.Contains($"Converted the Linear weights to {type}", stdout);
+        Assert.Contains($"Converted the linear weights and embedding tables to {type}", stdout);
         const string lines = "1 2 3\n4 5 6 7\n9\n";
         var (_, dynamic, _) = SharpformerProcess.Run(lines, "translate", "--model", run, "--compute-type", type, "--nbest", "2");
         var (tcode, stored, terr) = SharpformerProcess.Run(lines, "translate", "--model", converted, "--nbest", "2");
