@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
@@ -68,9 +69,32 @@ public static partial class Ops
         var r = new RecurrenceState(kind, batch, steps, hidden, length, reverse,
             Tensor.Empty([batch, steps, stateWidth]), Tensor.Empty([batch, steps, savedWidth]));
         int width = r.GateWidth;
-        var h = h0.Data.ToArray();
-        var c = c0?.Data.ToArray() ?? [];
-        var hiddenGates = new float[batch * width];
+        // Scratch rented, not allocated: a decoding step calls this once per layer, and batch · G·H floats reach the
+        // large-object heap from 28 rows of a 256-unit GRU on.
+        var h = ArrayPool<float>.Shared.Rent(batch * hidden);
+        var c = r.Lstm ? ArrayPool<float>.Shared.Rent(batch * hidden) : [];
+        var hiddenGates = ArrayPool<float>.Shared.Rent(batch * width);
+        try
+        {
+            h0.Data.CopyTo(h);
+            c0?.Data.CopyTo(c);
+            RunSteps(r, inputGates, weightHh, biasHh, length, weightHhPanels, weightHhPacked, h, c, hiddenGates);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(h);
+            if (r.Lstm) ArrayPool<float>.Shared.Return(c);
+            ArrayPool<float>.Shared.Return(hiddenGates);
+        }
+        return r;
+    }
+
+    /// <summary>The time loop of <see cref="RecurrenceForward"/> on its scratch state h (and c) and gate buffer.</summary>
+    private static void RunSteps(RecurrenceState r, Tensor inputGates, Tensor weightHh, Tensor? biasHh, int[] length,
+        PanelMatrix? weightHhPanels, PackedMatrix? weightHhPacked, float[] h, float[] c, float[] hiddenGates)
+    {
+        int batch = r.Batch, steps = r.Steps, hidden = r.Hidden, width = r.GateWidth, stateWidth = r.StateWidth, savedWidth = r.SavedWidth;
+        var (kind, reverse) = (r.Kind, r.Reverse);
         // Packing W_hh pays off over many steps; a single step (incremental decoding) multiplies the stored weight, or
         // the copies the caller keeps (panels for a few rows, packed for more), directly.
         var panels = steps == 1 && batch <= PanelGemv.MaxRows ? weightHhPanels : null;
@@ -97,7 +121,6 @@ public static partial class Ops
                 if (r.Lstm) cRow.CopyTo(stateRow[hidden..]);
             }
         }
-        return r;
     }
 
     /// <summary>

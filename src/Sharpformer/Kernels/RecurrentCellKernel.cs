@@ -52,24 +52,21 @@ public static class RecurrentCellKernel
                 TensorPrimitives.Sigmoid(saved[..(2 * size)], saved[..(2 * size)]);
                 TensorPrimitives.Tanh(saved.Slice(2 * size, size), saved.Slice(2 * size, size));
                 TensorPrimitives.Sigmoid(saved.Slice(3 * size, size), saved.Slice(3 * size, size));
-                for (int j = 0; j < size; j++)
-                {
-                    float cell = (saved[size + j] * c[j]) + (saved[j] * saved[(2 * size) + j]);
-                    c[j] = cell;
-                    h[j] = saved[(3 * size) + j] * MathF.Tanh(cell);
-                }
+                TensorPrimitives.Multiply(saved.Slice(size, size), c, c); // f ⊙ c
+                TensorPrimitives.MultiplyAdd(saved[..size], saved.Slice(2 * size, size), c, c); // + i ⊙ g
+                TensorPrimitives.Tanh(c, h);
+                TensorPrimitives.Multiply(h, saved.Slice(3 * size, size), h); // o ⊙ tanh(c)
                 break;
             case RecurrentCellKind.Gru:
                 // saved = [r, z, n, h W_hnᵀ + b_hn]; n = tanh(x_n + r ⊙ hn); h = n + z ⊙ (h − n).
                 TensorPrimitives.Add(inputGates[..(2 * size)], hiddenGates[..(2 * size)], saved[..(2 * size)]);
                 TensorPrimitives.Sigmoid(saved[..(2 * size)], saved[..(2 * size)]);
                 hiddenGates.Slice(2 * size, size).CopyTo(saved.Slice(3 * size, size));
-                for (int j = 0; j < size; j++)
-                {
-                    float n = MathF.Tanh(inputGates[(2 * size) + j] + (saved[j] * saved[(3 * size) + j]));
-                    saved[(2 * size) + j] = n;
-                    h[j] = n + (saved[size + j] * (h[j] - n));
-                }
+                var n = saved.Slice(2 * size, size);
+                TensorPrimitives.MultiplyAdd(saved[..size], saved.Slice(3 * size, size), inputGates.Slice(2 * size, size), n); // x_n + r ⊙ hn
+                TensorPrimitives.Tanh(n, n);
+                TensorPrimitives.Subtract(h, n, h);
+                TensorPrimitives.MultiplyAdd(saved.Slice(size, size), h, n, h); // n + z ⊙ (h − n)
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown recurrent cell");
