@@ -60,10 +60,10 @@ public sealed unsafe class PackedMatrix : IDisposable
             throw new ArgumentException($"PackedMatrix: {weight.Length} values do not fill [{rows}, {columns}].", nameof(weight));
         if (!IsSupported) throw new PlatformNotSupportedException("PackedMatrix: this CPU has neither AVX-512 nor AVX2 with FMA.");
         long floats = GemmMicroKernel512.IsSupported ? Packing<GemmMicroKernel512>.PackedFloats(columns, rows) : Packing<GemmMicroKernel256>.PackedFloats(columns, rows);
-        var retained = GC.AllocateArray<float>((int)floats + 16, pinned: true);
+        var retained = AlignedWeights.Allocate(floats, out int offset);
         fixed (float* start = retained, w = weight)
         {
-            float* packed = start + ((64 - ((nint)start % 64)) % 64 / sizeof(float));
+            float* packed = start + offset;
             if (rows > 0 && columns > 0)
             {
                 if (GemmMicroKernel512.IsSupported) Packing<GemmMicroKernel512>.PackInto(true, w, columns, columns, rows, packed);
