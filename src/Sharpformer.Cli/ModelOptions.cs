@@ -30,7 +30,7 @@ internal static class ModelOptions
     /// <summary>--compute-type float32|int8: the number type of the linear layers at inference.</summary>
     public static Option<NN.ComputeType> ComputeTypeOption() => new("--compute-type")
     {
-        Description = "float32 (the default: the weights as trained, plus a copy in panels for steps of up to 4 rows); int8 (linear weights in int8 with per-row scales, activations quantized per row); bfloat16 (linear weights in bfloat16, float32 sums); auto (the fastest this CPU runs: int8 with VNNI). LayerNorm, softmax and embeddings stay float32.",
+        Description = "float32 (the default: the weights as trained, plus a copy in panels for steps of up to 4 rows); int8 (linear weights in int8 with per-row scales, activations quantized per row); bfloat16 (linear weights in bfloat16, float32 sums); auto (the fastest this CPU runs: int8 with VNNI). Embedding tables convert to the same type; LayerNorm, softmax and the residual stream stay float32.",
         DefaultValueFactory = _ => NN.ComputeType.Float32,
     };
 

@@ -14,6 +14,9 @@ namespace Sharpformer.Onnx;
 public sealed record SideBySideDecodingResult(int Batch, int Beam, int NewTokens, int Threads, double OursTokensPerSecond, double OnnxRuntimeTokensPerSecond,
     ComputeType OursComputeType = ComputeType.Float32)
 {
+    /// <summary>The architecture's name (<see cref="Models.Architecture.Names"/>), for tables of several.</summary>
+    public string Architecture { get; init; } = Models.Architecture.Transformer.Name;
+
     /// <summary>What ONNX Runtime computed in: int8 graphs beside our int8, float32 graphs otherwise.</summary>
     public ComputeType OnnxRuntimeComputeType => OursComputeType == ComputeType.Int8 ? ComputeType.Int8 : ComputeType.Float32;
 

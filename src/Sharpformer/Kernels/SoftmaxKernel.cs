@@ -145,7 +145,7 @@ public static class SoftmaxKernel
     }
 
     // In place: row ← softmax(row) or log-softmax(row).
-    private static void Normalize(Span<float> row, bool log)
+    internal static void Normalize(Span<float> row, bool log)
     {
         float max = TensorPrimitives.Max(row);
         if (float.IsNegativeInfinity(max))

@@ -4,48 +4,73 @@ using Sharpformer.Tensors;
 namespace Sharpformer.NN;
 
 /// <summary>
-/// Keys and values [rows, heads, T, d_k] of one attention layer kept between decoding steps. For self-attention each
-/// step appends the new position; for encoder-decoder attention they are computed once from the encoder output and
-/// reused (<see cref="IsStatic"/>). Beam search reorders the rows when hypotheses are selected or duplicated.
-/// The cache owns its tensors: each step's tensors are kept past the step's <see cref="TensorScope"/> and the ones they
-/// replace are returned to the pool at once, so decoding memory stays flat however long the output.
+/// Keys and values of one attention layer kept between decoding steps, stored [rows, heads, capacity, d_k] with the
+/// first <see cref="Length"/> positions filled. For self-attention each step appends the new position in place (the
+/// capacity doubles when full, so a step copies one position, not the whole prefix); for encoder-decoder attention they
+/// are computed once from the encoder output and reused (<see cref="IsStatic"/>). Beam search reorders the rows when
+/// hypotheses are selected or duplicated. The cache is for decoding without gradients, and owns its tensors: they are
+/// kept past each step's <see cref="TensorScope"/> and the ones they replace are returned to the pool at once, so
+/// decoding memory stays flat however long the output.
 /// </summary>
 public sealed class KeyValueCache(bool isStatic)
 {
+    private const int InitialCapacity = 16;
+
     /// <summary>True for cross-attention: keys/values depend only on the encoder output.</summary>
     public bool IsStatic { get; } = isStatic;
 
-    /// <summary>Cached keys [rows, heads, T, d_k], or null before the first step.</summary>
-    public Tensor? Keys { get; private set; }
-
-    /// <summary>Cached values [rows, heads, T, d_k], or null before the first step.</summary>
-    public Tensor? Values { get; private set; }
-
     /// <summary>Number of cached positions.</summary>
-    public int Length => Keys?.Size(2) ?? 0;
+    public int Length { get; private set; }
 
-    /// <summary>Appends (or for a static cache, sets once) new keys and values and returns the full cached pair.</summary>
-    internal (Tensor Keys, Tensor Values) Update(Tensor newKeys, Tensor newValues)
+    /// <summary>Keys [rows, heads, capacity, d_k] (positions from <see cref="Length"/> on are unused), or null before the first step.</summary>
+    internal Tensor? KeyStorage { get; private set; }
+
+    /// <summary>Values in the layout of <see cref="KeyStorage"/>, or null before the first step.</summary>
+    internal Tensor? ValueStorage { get; private set; }
+
+    /// <summary>
+    /// Appends new keys and values given in the model layout [rows, T_new, heads·d_k] (the projections' outputs) as
+    /// positions <see cref="Length"/> … <see cref="Length"/> + T_new − 1; a static cache takes them once.
+    /// </summary>
+    internal void Append(Tensor keys, Tensor values, int heads)
     {
-        if (Keys is null || Values is null)
+        if (keys.Rank != 3 || !Shape.Equal(keys.Dims, values.Dims) || keys.Size(2) % heads != 0)
+            throw new ArgumentException($"KeyValueCache: keys {Shape.Format(keys.Shape)} and values {Shape.Format(values.Shape)} must both be [rows, T, heads·d_k] with {heads} heads.");
+        if (GradMode.IsEnabled && (keys.RequiresGrad || values.RequiresGrad))
+            throw new InvalidOperationException("KeyValueCache: the cache is for decoding without gradients; decode under GradMode.NoGrad().");
+        if (IsStatic && KeyStorage is not null)
+            throw new InvalidOperationException("KeyValueCache: a static (encoder-decoder) cache is filled once.");
+        int rows = keys.Size(0), added = keys.Size(1), headSize = keys.Size(2) / heads;
+        if (KeyStorage is not null && (KeyStorage.Size(0) != rows || KeyStorage.Size(1) != heads || KeyStorage.Size(3) != headSize))
+            throw new ArgumentException($"KeyValueCache: new keys {Shape.Format(keys.Shape)} do not match the cache {Shape.Format(KeyStorage.Shape)}.");
+        int capacity = KeyStorage?.Size(2) ?? 0;
+        if (Length + added > capacity)
         {
-            Keys = newKeys.Keep();
-            Values = newValues.Keep();
+            int grown = IsStatic ? added : Math.Max(Math.Max(InitialCapacity, 2 * capacity), Length + added);
+            KeyStorage = Grow(KeyStorage, rows, heads, grown, headSize);
+            ValueStorage = Grow(ValueStorage, rows, heads, grown, headSize);
+            capacity = grown;
         }
-        else if (!IsStatic)
-        {
-            Keys = Replace(Keys, Ops.Concat([Keys, newKeys], 2));
-            Values = Replace(Values, Ops.Concat([Values, newValues], 2));
-        }
-        return (Keys, Values);
+        Scatter(keys, KeyStorage!, heads, headSize, capacity);
+        Scatter(values, ValueStorage!, heads, headSize, capacity);
+        Length += added;
+    }
+
+    /// <summary>The filled positions as [rows, heads, <see cref="Length"/>, d_k] pairs, for attention that does not read the capacity layout.</summary>
+    internal (Tensor Keys, Tensor Values) Filled()
+    {
+        if (KeyStorage is null || ValueStorage is null) throw new InvalidOperationException("KeyValueCache: nothing is cached yet.");
+        return KeyStorage.Size(2) == Length
+            ? (KeyStorage, ValueStorage)
+            : (KeyStorage.Narrow(2, 0, Length), ValueStorage.Narrow(2, 0, Length));
     }
 
     /// <summary>Keeps rows <paramref name="rows"/> (in that order; repeats duplicate a hypothesis).</summary>
     public void Reorder(IntTensor rows)
     {
-        if (Keys is null || Values is null) return;
-        Keys = Replace(Keys, Keys.IndexSelect(0, rows));
-        Values = Replace(Values, Values.IndexSelect(0, rows));
+        if (KeyStorage is null || ValueStorage is null) return;
+        KeyStorage = Replace(KeyStorage, KeyStorage.IndexSelect(0, rows));
+        ValueStorage = Replace(ValueStorage, ValueStorage.IndexSelect(0, rows));
     }
 
     /// <summary>Keeps <paramref name="next"/> beyond the current scope and releases the storage of <paramref name="previous"/>.</summary>
@@ -54,5 +79,30 @@ public sealed class KeyValueCache(bool isStatic)
         next.Keep();
         previous.Buffer.Release();
         return next;
+    }
+
+    // New storage of the given capacity holding the filled positions of the old one.
+    private Tensor Grow(Tensor? previous, int rows, int heads, int capacity, int headSize)
+    {
+        var storage = Tensor.Empty([rows, heads, capacity, headSize]).Keep();
+        if (previous is null) return storage;
+        int oldCapacity = previous.Size(2), filled = Length * headSize;
+        for (int block = 0; block < rows * heads; block++)
+            previous.Data.Slice(block * oldCapacity * headSize, filled).CopyTo(storage.Data.Slice(block * capacity * headSize, filled));
+        previous.Buffer.Release();
+        return storage;
+    }
+
+    // storage[r, i, Length + t, :] = source[r, t, i·d_k …] for every row, new position and head.
+    private void Scatter(Tensor source, Tensor storage, int heads, int headSize, int capacity)
+    {
+        int rows = source.Size(0), added = source.Size(1), d = heads * headSize;
+        var from = source.Data;
+        var to = storage.Data;
+        for (int r = 0; r < rows; r++)
+            for (int t = 0; t < added; t++)
+                for (int i = 0; i < heads; i++)
+                    from.Slice((((r * added) + t) * d) + (i * headSize), headSize)
+                        .CopyTo(to.Slice((((r * heads) + i) * capacity + Length + t) * headSize, headSize));
     }
 }

@@ -55,26 +55,36 @@ public sealed class MultiHeadAttention : Module
     /// <summary>
     /// Attends <paramref name="query"/> [B, T_q, d] over <paramref name="key"/>/<paramref name="value"/> [B, T_k, d];
     /// <paramref name="mask"/> is additive and broadcasts to [B, h, T_q, T_k] (see <see cref="AttentionMasks"/>).
-    /// With a <paramref name="cache"/> (incremental decoding) the new keys and values join the cached ones — or, for a
-    /// static cache already filled, the key and value inputs are not projected again.
+    /// With a <paramref name="cache"/> (incremental decoding, no gradients) the new keys and values join the cached ones —
+    /// or, for a static cache already filled, the key and value inputs are not projected again — and a step of one
+    /// position attends over the cache in one fused pass.
     /// </summary>
     public Tensor Forward(Tensor query, Tensor key, Tensor value, Tensor? mask = null, KeyValueCache? cache = null)
     {
         if (query.Rank != 3 || key.Rank != 3 || value.Rank != 3 || key.Size(1) != value.Size(1) || query.Size(0) != key.Size(0))
             throw new ArgumentException(
                 $"MultiHeadAttention: expected query [B, Tq, {DModel}], key and value [B, Tk, {DModel}], got {Shape.Format(query.Shape)}, {Shape.Format(key.Shape)}, {Shape.Format(value.Shape)}.");
-        var q = SplitHeads(QProj.Forward(query));
+        var projected = QProj.Forward(query);
         Tensor k, v;
-        if (cache is { IsStatic: true, Keys: not null, Values: not null }) (k, v) = (cache.Keys, cache.Values);
+        if (cache is null) (k, v) = (SplitHeads(KProj.Forward(key)), SplitHeads(VProj.Forward(value)));
         else
         {
-            (k, v) = (SplitHeads(KProj.Forward(key)), SplitHeads(VProj.Forward(value)));
-            if (cache is not null) (k, v) = cache.Update(k, v);
+            if (!cache.IsStatic || cache.Length == 0) cache.Append(KProj.Forward(key), VProj.Forward(value), Heads);
+            if (AttendsInOnePass(projected, mask, cache))
+                return OutProj.Forward(projected.AttendCached(cache.KeyStorage!, cache.ValueStorage!, cache.Length, mask));
+            (k, v) = cache.Filled();
         }
-        var (heads, weights) = Attention.Forward(q, k, v, mask);
+        var (heads, weights) = Attention.Forward(SplitHeads(projected), k, v, mask);
         if (StoreAttentionWeights) LastAttentionWeights = weights.Detach().Clone().Keep();
         return OutProj.Forward(MergeHeads(heads));
     }
+
+    // A decoding step of one position per row, with no attention weights to keep or drop out, attends straight over the
+    // cache (Ops.AttendCached) when the mask is the per-row padding of the cached keys (or absent).
+    private bool AttendsInOnePass(Tensor projected, Tensor? mask, KeyValueCache cache) =>
+        projected.Size(1) == 1 && !StoreAttentionWeights && !Attention.DropsWeights &&
+        (mask is null || (mask.Rank == 4 && mask.Size(1) == 1 && mask.Size(2) == 1 && mask.Size(3) == cache.Length &&
+                          (mask.Size(0) == 1 || mask.Size(0) == projected.Size(0))));
 
     // [B, T, d] → [B, h, T, d_k]
     private Tensor SplitHeads(Tensor x) => x.Reshape(x.Size(0), x.Size(1), Heads, DModel / Heads).Permute(0, 2, 1, 3);

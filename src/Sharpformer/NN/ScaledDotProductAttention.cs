@@ -15,6 +15,9 @@ public sealed class ScaledDotProductAttention : Module
     /// <summary>Creates the function with dropout probability <paramref name="dropout"/> on the attention weights.</summary>
     public ScaledDotProductAttention(float dropout, Rng rng) => _dropout = RegisterModule("dropout", new Dropout(dropout, rng));
 
+    /// <summary>True when dropout on the attention weights is active now (training mode with p &gt; 0).</summary>
+    internal bool DropsWeights => _dropout.Active.P > 0f;
+
     /// <summary>
     /// Attends queries [.., T_q, d_k] over keys [.., T_k, d_k] and values [.., T_k, d_v]; returns the output
     /// [.., T_q, d_v] and the attention probabilities [.., T_q, T_k] (before dropout).

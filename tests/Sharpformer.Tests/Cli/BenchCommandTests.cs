@@ -84,19 +84,27 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
-    public void Bench_decode_onnxruntime_times_a_recurrent_model_and_profiles_our_side()
+    public void Bench_decode_onnxruntime_times_a_row_per_architecture_and_profiles_our_side()
     {
-        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "decode", "--onnxruntime", "--arch", "gru-bahdanau", "--batch", "2", "--tokens", "2",
-            "--threads", "1", "--json", "--profile");
+        var (code, stdout, stderr) = SharpformerProcess.Run(null, "bench", "decode", "--onnxruntime", "--arch", "gru-bahdanau", "transformer", "--batch", "2", "--tokens", "2",
+            "--threads", "1", "--compute-type", "int8", "--json", "--profile");
         Assert.True(code == 0, stderr);
         using var result = JsonDocument.Parse(stdout);
-        var row = Assert.Single(result.RootElement.EnumerateArray());
-        Assert.True(row.GetProperty("ours_tokens_per_second").GetDouble() > 0 && row.GetProperty("onnx_runtime_tokens_per_second").GetDouble() > 0);
-        Assert.Contains("Recurrence", stderr); // the per-operation table of our side, on standard error beside --json
+        var rows = result.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["gru-bahdanau", "transformer"], rows.Select(r => r.GetProperty("architecture").GetString()));
+        Assert.All(rows, row =>
+        {
+            Assert.True(row.GetProperty("ours_tokens_per_second").GetDouble() > 0 && row.GetProperty("onnx_runtime_tokens_per_second").GetDouble() > 0);
+            Assert.Equal("int8", row.GetProperty("onnx_runtime_compute_type").GetString(), ignoreCase: true);
+        });
+        Assert.Contains("Recurrence", stderr); // the per-operation table of our side (the first architecture), on standard error beside --json
 
         var (bad, _, error) = SharpformerProcess.Run(null, "bench", "decode", "--arch", "lstm");
         Assert.Equal(1, bad);
         Assert.Contains("needs --onnxruntime", error);
+        (bad, _, error) = SharpformerProcess.Run(null, "bench", "decode", "--batch", "1", "32");
+        Assert.Equal(1, bad);
+        Assert.Contains("several --batch, --beam, --compute-type or --arch values need --onnxruntime", error);
     }
 
     [Fact]

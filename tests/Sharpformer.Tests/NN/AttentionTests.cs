@@ -84,4 +84,74 @@ public sealed class AttentionTests
                 Assert.Equal(Math.Cos(angle), pe.Data[pos * 6 + 2 * i + 1], 6);
             }
     }
+
+    [Fact]
+    public void A_cached_step_attends_in_one_pass_exactly_as_the_unfused_attention_over_the_cache()
+    {
+        var mha = new MultiHeadAttention(8, 2, 0.3f, new Rng(3));
+        mha.Eval();
+        using var _ = GradMode.NoGrad();
+        var memory = Randn(4, 3, 5, 8);
+        var padding = AttentionMasks.KeyPadding(new BoolTensor([false, false, false, false, false, false, false, false, true, true, false, true, true, true, true], 3, 5));
+        KeyValueCache fusedSelf = new(isStatic: false), plainSelf = new(isStatic: false), fusedCross = new(isStatic: true), plainCross = new(isStatic: true);
+        for (int step = 0; step < 20; step++) // past the initial capacity of 16, so the cache grows once
+        {
+            var x = Randn((ulong)(10 + step), 3, 1, 8);
+            var fused = mha.Forward(x, x, x, null, fusedSelf);
+            var fusedOut = mha.Forward(fused, memory, memory, padding, fusedCross).ToArray();
+            mha.StoreAttentionWeights = true; // keeps the weights, so the step runs unfused (reshape, softmax, products)
+            var plain = mha.Forward(x, x, x, null, plainSelf);
+            var plainOut = mha.Forward(plain, memory, memory, padding, plainCross).ToArray();
+            mha.StoreAttentionWeights = false;
+            Assert.Equal(step + 1, fusedSelf.Length);
+            var a = fused.ToArray();
+            var b = plain.ToArray();
+            for (int i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i], 1e-5);
+            for (int i = 0; i < fusedOut.Length; i++) Assert.Equal(plainOut[i], fusedOut[i], 1e-5);
+        }
+        Assert.Equal(32, fusedSelf.KeyStorage!.Size(2));
+        Assert.Equal(5, fusedCross.Length);
+    }
+
+    [Fact]
+    public void A_key_value_cache_appends_in_place_reorders_rows_and_refuses_gradients()
+    {
+        var cache = new KeyValueCache(isStatic: false);
+        var first = Tensor.FromArray([.. Enumerable.Range(0, 8).Select(i => (float)i)], 2, 1, 4);      // rows 0-1, heads 2 × d_k 2
+        var second = Tensor.FromArray([.. Enumerable.Range(100, 8).Select(i => (float)i)], 2, 1, 4);
+        using (GradMode.NoGrad())
+        {
+            cache.Append(first, first, heads: 2);
+            cache.Append(second, second, heads: 2);
+        }
+        var (keys, _) = cache.Filled();
+        Assert.Equal([2, 2, 2, 2], keys.Shape.ToArray());
+        // row 0, head 1: positions 0 and 1 hold columns 2-3 of each step's row 0
+        Assert.Equal([2f, 3f, 102f, 103f], keys.Data.Slice(4, 4).ToArray());
+        cache.Reorder(new IntTensor([1, 1, 0]));
+        var (reordered, _) = cache.Filled();
+        Assert.Equal([4f, 5f, 104f, 105f], reordered.Data.Slice(0, 4).ToArray());
+        Assert.Equal(reordered.Data.Slice(0, 8).ToArray(), reordered.Data.Slice(8, 8).ToArray());
+        Assert.Equal(keys.Data.Slice(0, 8).ToArray(), reordered.Data.Slice(16, 8).ToArray());
+
+        var tracked = Randn(5, 3, 1, 4);
+        tracked.RequiresGrad = true;
+        var error = Assert.Throws<InvalidOperationException>(() => new KeyValueCache(isStatic: false).Append(tracked, tracked, heads: 2));
+        Assert.Contains("without gradients", error.Message);
+        var filled = new KeyValueCache(isStatic: true);
+        using (GradMode.NoGrad()) filled.Append(first, first, heads: 2);
+        Assert.Throws<InvalidOperationException>(() => filled.Append(first, first, heads: 2));
+    }
+
+    [Fact]
+    public void Cached_attention_refuses_a_mask_that_is_not_the_padding_of_the_cached_keys()
+    {
+        using var _ = GradMode.NoGrad();
+        var keys = Randn(1, 2, 2, 8, 3);
+        var query = Randn(2, 2, 1, 6);
+        var error = Assert.Throws<ArgumentException>(() => query.AttendCached(keys, keys, 5, Tensor.Zeros(2, 1, 1, 4)));
+        Assert.Contains("mask has shape [2, 1, 1, 4], expected [2 or 1, 1, 1, 5]", error.Message);
+        Assert.Throws<ArgumentException>(() => query.AttendCached(keys, keys, 9));
+        Assert.Equal([2, 1, 6], query.AttendCached(keys, keys, 5, Tensor.Zeros(1, 1, 1, 5)).Shape.ToArray());
+    }
 }

@@ -1,0 +1,57 @@
+namespace Sharpformer.Kernels;
+
+/// <summary>
+/// Equation 1 for one query position per row and head, softmax(q kᵀ/√d_k + m) V, read straight from a key/value cache
+/// in capacity layout [rows, heads, capacity, d_k] of which the first <c>length</c> positions are filled. The query and
+/// the output stay in the model's [rows, d_model] layout (head i is columns i·d_k … (i+1)·d_k), so the head split and
+/// merge of an incremental decoding step need no reshapes, permutations or copies. As in the unfused attention, q is
+/// scaled before the products and a fully masked row gives zeros (<see cref="SoftmaxKernel"/>).
+/// </summary>
+public static unsafe class CachedAttentionKernel
+{
+    /// <summary>
+    /// output[r, i·d_k …] = Σ_t p_t v[r, i, t] with p = softmax(scale·q[r, i·d_k …]·k[r, i, t] + mask[r, t]) over
+    /// t &lt; <paramref name="length"/>, for every row r and head i. <paramref name="mask"/> is null or holds
+    /// <paramref name="length"/> additive values per row, or one set for all rows when <paramref name="maskRows"/> is 1.
+    /// </summary>
+    public static void Forward(float* query, float* keys, float* values, float* mask, int maskRows, float* output,
+        int rows, int heads, int headSize, int capacity, int length, float scale)
+    {
+        var body = new RowHeads
+        {
+            Query = query, Keys = keys, Values = values, Mask = mask, MaskRows = maskRows, Output = output,
+            Heads = heads, HeadSize = headSize, Capacity = capacity, Length = length, Scale = scale,
+        };
+        RowParallel.For(rows * heads, 2 * length * headSize, ref body);
+    }
+
+    private struct RowHeads : IRowRange
+    {
+        public float* Query, Keys, Values, Mask, Output;
+        public int MaskRows, Heads, HeadSize, Capacity, Length;
+        public float Scale;
+
+        public readonly void Run(int start, int end)
+        {
+            int d = Heads * HeadSize;
+            var scores = Length <= 1024 ? stackalloc float[Length] : new float[Length];
+            var q = HeadSize <= 512 ? stackalloc float[HeadSize] : new float[HeadSize];
+            for (int index = start; index < end; index++)
+            {
+                int row = index / Heads, head = index % Heads;
+                long offset = (long)index * Capacity * HeadSize;
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(Query + ((long)row * d) + (head * HeadSize), HeadSize), Scale, q);
+                for (int t = 0; t < Length; t++)
+                    scores[t] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(Keys + offset + ((long)t * HeadSize), HeadSize));
+                if (Mask is not null)
+                    TensorPrimitives.Add(scores, new ReadOnlySpan<float>(Mask + ((long)(MaskRows == 1 ? 0 : row) * Length), Length), scores);
+                SoftmaxKernel.Normalize(scores, log: false);
+                var output = new Span<float>(Output + ((long)row * d) + (head * HeadSize), HeadSize);
+                output.Clear();
+                for (int t = 0; t < Length; t++)
+                    if (scores[t] != 0f)
+                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(Values + offset + ((long)t * HeadSize), HeadSize), scores[t], output, output);
+            }
+        }
+    }
+}
