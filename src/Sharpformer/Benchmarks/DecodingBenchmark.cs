@@ -26,7 +26,8 @@ public sealed record DecodingBenchmarkResult(
 /// Times decoding of exactly <c>newTokens</c> tokens per sentence (&lt;eos&gt; banned until then) by a randomly initialised
 /// <see cref="Seq2SeqTransformer"/> from random source ids: with the key/value caches of <see cref="GreedySearch"/> or
 /// <see cref="BeamSearch"/>, and without them — encoder once, then the decoder over the whole prefix per step, as
-/// <c>torch.nn.Transformer</c> is usually driven. Each is the median of a few runs after a warm-up.
+/// <c>torch.nn.Transformer</c> is usually driven. Each is the median of a few runs after a warm-up of at least
+/// <see cref="WallClock.SteadyStateWarmup"/>, so the JIT has optimized the hot code (the steady state of a server).
 /// </summary>
 public static class DecodingBenchmark
 {
@@ -45,8 +46,8 @@ public static class DecodingBenchmark
         computeType.ApplyTo(model);
         var options = Search(beam, newTokens);
         void Cached() => Decode(model, source, options);
-        double uncached = WallClock.MedianMilliseconds(() => UncachedGreedy(model, source, options), warmup: 1, repeats);
-        double cached = WallClock.MedianMilliseconds(Cached, warmup: 1, repeats);
+        double uncached = WallClock.MedianMilliseconds(() => UncachedGreedy(model, source, options), warmup: 1, repeats, WallClock.SteadyStateWarmup);
+        double cached = WallClock.MedianMilliseconds(Cached, warmup: 1, repeats, WallClock.SteadyStateWarmup);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         Cached();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
