@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Sharpformer.Kernels;
 
 /// <summary>
@@ -41,17 +43,52 @@ public static unsafe class CachedAttentionKernel
                 int row = index / Heads, head = index % Heads;
                 long offset = (long)index * Capacity * HeadSize;
                 TensorPrimitives.Multiply(new ReadOnlySpan<float>(Query + ((long)row * d) + (head * HeadSize), HeadSize), Scale, q);
-                for (int t = 0; t < Length; t++)
-                    scores[t] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(Keys + offset + ((long)t * HeadSize), HeadSize));
+                float* keys = Keys + offset, values = Values + offset;
+                bool vectors = Vector512.IsHardwareAccelerated && HeadSize % Vector512<float>.Count == 0;
+                fixed (float* pq = q)
+                    for (int t = 0; t < Length; t++)
+                        scores[t] = vectors ? Dot(pq, keys + ((long)t * HeadSize), HeadSize)
+                                            : TensorPrimitives.Dot(q, new ReadOnlySpan<float>(keys + ((long)t * HeadSize), HeadSize));
                 if (Mask is not null)
                     TensorPrimitives.Add(scores, new ReadOnlySpan<float>(Mask + ((long)(MaskRows == 1 ? 0 : row) * Length), Length), scores);
                 SoftmaxKernel.Normalize(scores, log: false);
-                var output = new Span<float>(Output + ((long)row * d) + (head * HeadSize), HeadSize);
-                output.Clear();
+                float* output = Output + ((long)row * d) + (head * HeadSize);
+                if (vectors)
+                {
+                    fixed (float* p = scores) WeightedSum(p, values, Length, HeadSize, output);
+                    continue;
+                }
+                var o = new Span<float>(output, HeadSize);
+                o.Clear();
                 for (int t = 0; t < Length; t++)
                     if (scores[t] != 0f)
-                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(Values + offset + ((long)t * HeadSize), HeadSize), scores[t], output, output);
+                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(values + ((long)t * HeadSize), HeadSize), scores[t], o, o);
             }
+        }
+    }
+
+    // q·k for vectors of a multiple of 16 floats: two accumulators, one horizontal sum.
+    private static float Dot(float* q, float* k, int n)
+    {
+        Vector512<float> a = Vector512<float>.Zero, b = a;
+        int i = 0;
+        for (; i + 32 <= n; i += 32)
+        {
+            a = Vector512.FusedMultiplyAdd(Vector512.Load(q + i), Vector512.Load(k + i), a);
+            b = Vector512.FusedMultiplyAdd(Vector512.Load(q + i + 16), Vector512.Load(k + i + 16), b);
+        }
+        if (i < n) a = Vector512.FusedMultiplyAdd(Vector512.Load(q + i), Vector512.Load(k + i), a);
+        return Vector512.Sum(a + b);
+    }
+
+    // output = Σ_t p_t v_t, 16 columns at a time held in a register over all positions (v_t rows of n floats).
+    private static void WeightedSum(float* p, float* v, int length, int n, float* output)
+    {
+        for (int c = 0; c < n; c += 16)
+        {
+            var sum = Vector512<float>.Zero;
+            for (int t = 0; t < length; t++) sum = Vector512.FusedMultiplyAdd(Vector512.Load(v + ((long)t * n) + c), Vector512.Create(p[t]), sum);
+            sum.Store(output + c);
         }
     }
 }

@@ -85,18 +85,21 @@ public sealed class AttentionTests
             }
     }
 
-    [Fact]
-    public void A_cached_step_attends_in_one_pass_exactly_as_the_unfused_attention_over_the_cache()
+    [Theory]
+    [InlineData(8, 2)]  // d_k 4: the portable loops
+    [InlineData(64, 2)] // d_k 32: 512-bit vectors, two accumulators
+    [InlineData(48, 3)] // d_k 16: one vector
+    public void A_cached_step_attends_in_one_pass_exactly_as_the_unfused_attention_over_the_cache(int dModel, int heads)
     {
-        var mha = new MultiHeadAttention(8, 2, 0.3f, new Rng(3));
+        var mha = new MultiHeadAttention(dModel, heads, 0.3f, new Rng(3));
         mha.Eval();
         using var _ = GradMode.NoGrad();
-        var memory = Randn(4, 3, 5, 8);
+        var memory = Randn(4, 3, 5, dModel);
         var padding = AttentionMasks.KeyPadding(new BoolTensor([false, false, false, false, false, false, false, false, true, true, false, true, true, true, true], 3, 5));
         KeyValueCache fusedSelf = new(isStatic: false), plainSelf = new(isStatic: false), fusedCross = new(isStatic: true), plainCross = new(isStatic: true);
         for (int step = 0; step < 20; step++) // past the initial capacity of 16, so the cache grows once
         {
-            var x = Randn((ulong)(10 + step), 3, 1, 8);
+            var x = Randn((ulong)(10 + step), 3, 1, dModel);
             var fused = mha.Forward(x, x, x, null, fusedSelf);
             var fusedOut = mha.Forward(fused, memory, memory, padding, fusedCross).ToArray();
             mha.StoreAttentionWeights = true; // keeps the weights, so the step runs unfused (reshape, softmax, products)
