@@ -81,10 +81,29 @@ public static unsafe class CachedAttentionKernel
         return Vector512.Sum(a + b);
     }
 
-    // output = Σ_t p_t v_t, 16 columns at a time held in a register over all positions (v_t rows of n floats).
+    // output = Σ_t p_t v_t, held in registers: 64 columns at a time in four independent accumulators (so the
+    // multiply-adds of one position overlap instead of waiting on each other), then 16 at a time (v_t rows of n floats).
     private static void WeightedSum(float* p, float* v, int length, int n, float* output)
     {
-        for (int c = 0; c < n; c += 16)
+        int c = 0;
+        for (; c + 64 <= n; c += 64)
+        {
+            Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            for (int t = 0; t < length; t++)
+            {
+                float* row = v + ((long)t * n) + c;
+                var weight = Vector512.Create(p[t]);
+                s0 = Vector512.FusedMultiplyAdd(Vector512.Load(row), weight, s0);
+                s1 = Vector512.FusedMultiplyAdd(Vector512.Load(row + 16), weight, s1);
+                s2 = Vector512.FusedMultiplyAdd(Vector512.Load(row + 32), weight, s2);
+                s3 = Vector512.FusedMultiplyAdd(Vector512.Load(row + 48), weight, s3);
+            }
+            s0.Store(output + c);
+            s1.Store(output + c + 16);
+            s2.Store(output + c + 32);
+            s3.Store(output + c + 48);
+        }
+        for (; c < n; c += 16)
         {
             var sum = Vector512<float>.Zero;
             for (int t = 0; t < length; t++) sum = Vector512.FusedMultiplyAdd(Vector512.Load(v + ((long)t * n) + c), Vector512.Create(p[t]), sum);

@@ -89,6 +89,7 @@ public sealed class AttentionTests
     [InlineData(8, 2)]  // d_k 4: the portable loops
     [InlineData(64, 2)] // d_k 32: 512-bit vectors, two accumulators
     [InlineData(48, 3)] // d_k 16: one vector
+    [InlineData(160, 2)] // d_k 80: 64 columns in four accumulators, then one vector
     public void A_cached_step_attends_in_one_pass_exactly_as_the_unfused_attention_over_the_cache(int dModel, int heads)
     {
         var mha = new MultiHeadAttention(dModel, heads, 0.3f, new Rng(3));
