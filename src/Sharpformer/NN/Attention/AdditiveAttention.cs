@@ -34,6 +34,8 @@ public sealed class AdditiveAttention : Module, IAttentionMechanism
     /// <inheritdoc />
     public (Tensor Context, Tensor Weights) Forward(Tensor query, AttentionMemory memory)
     {
+        if (!GradMode.IsEnabled) // a decoding step: one fused pass, no [B, S, A] intermediates
+            return QueryProjection.Forward(query).AdditiveAttend(memory.ProjectedKeys!, Score.Weight, memory.Values, memory.Mask);
         var projected = QueryProjection.Forward(query).Unsqueeze(1);           // [B, 1, A]
         var energy = memory.ProjectedKeys!.Add(projected).Tanh();             // [B, S, A]
         return memory.Attend(Score.Forward(energy));                          // scores [B, S, 1]

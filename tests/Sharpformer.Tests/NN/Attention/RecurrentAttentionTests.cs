@@ -61,6 +61,36 @@ public sealed class RecurrentAttentionTests
         Assert.Equal(expected[0] + expected[2], context.Data[0], 5);
     }
 
+    [Fact]
+    public void An_additive_decoding_step_without_gradients_runs_fused_and_equals_the_recorded_attention()
+    {
+        var attention = new AdditiveAttention(6, 4, 24, new Rng(4));
+        var values = Randn(8, 3, 5, 4);
+        var mask = Ops.AdditiveMask(new BoolTensor([false, false, false, true, true, false, false, false, false, false, true, true, true, true, true], 3, 5));
+        var memory = attention.Prepare(values, mask);
+        var query = Randn(9, 3, 6);
+        var (context, weights) = attention.Forward(query, memory); // gradients on: add, tanh, score, softmax, product
+        using var _ = GradMode.NoGrad();
+        var observed = new List<string>();
+        using (Tape.Observe(new OpNames(observed)))
+        {
+            var (fusedContext, fusedWeights) = attention.Forward(query, memory);
+            for (int i = 0; i < weights.Length; i++) Assert.Equal(weights.Data[i], fusedWeights.Data[i], 1e-5);
+            for (int i = 0; i < context.Length; i++) Assert.Equal(context.Data[i], fusedContext.Data[i], 1e-5);
+            Assert.All(fusedContext.Data.Slice(8).ToArray(), c => Assert.Equal(0f, c)); // the fully masked third row
+        }
+        Assert.Equal(["Linear", "AdditiveAttend"], observed); // the query projection, then one fused pass
+    }
+
+    private sealed class OpNames(List<string> names) : ITapeObserver
+    {
+        public void ForwardEnded(string op) => names.Add(op);
+
+        public void BackwardStarting(string op) { }
+
+        public void BackwardEnded(string op) { }
+    }
+
     [Theory]
     [InlineData(LuongScore.Dot)]
     [InlineData(LuongScore.General)]
