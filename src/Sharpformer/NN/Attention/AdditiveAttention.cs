@@ -34,7 +34,8 @@ public sealed class AdditiveAttention : Module, IAttentionMechanism
     /// <inheritdoc />
     public (Tensor Context, Tensor Weights) Forward(Tensor query, AttentionMemory memory)
     {
-        if (!GradMode.IsEnabled) // a decoding step: one fused pass, no [B, S, A] intermediates
+        // A decoding step with a per-row mask (or none): one fused pass, no [B, S, A] intermediates.
+        if (!GradMode.IsEnabled && (memory.Mask is null || Shape.Equal(memory.Mask.Dims, [query.Size(0), memory.Values.Size(1)])))
             return QueryProjection.Forward(query).AdditiveAttend(memory.ProjectedKeys!, Score.Weight, memory.Values, memory.Mask);
         var projected = QueryProjection.Forward(query).Unsqueeze(1);           // [B, 1, A]
         var energy = memory.ProjectedKeys!.Add(projected).Tanh();             // [B, S, A]
