@@ -42,7 +42,8 @@ public static partial class Ops
     /// <summary>
     /// y = x Wᵀ + b with bfloat16 weights (<see cref="BFloat16Matrix"/>) for inference, accumulated in float32 by
     /// <see cref="BFloat16Gemv"/>: a token streams half the float weight's bytes, and the result is the float32 layer's
-    /// with its weights rounded to bfloat16. No gradient, as for <see cref="LinearInt8"/>.
+    /// with its weights rounded to bfloat16 (for a few rows, its products summed in another order). No gradient, as for
+    /// <see cref="LinearInt8"/>.
     /// </summary>
     public static unsafe Tensor LinearBFloat16(this Tensor x, BFloat16Matrix weight, Tensor? bias = null)
     {
@@ -51,10 +52,11 @@ public static partial class Ops
         int rows = x.Length / Math.Max(weight.Columns, 1);
         fixed (float* px = x.Data, py = y.Data)
         {
-            // Blocks of output features split across threads, as for int8; a widened multiply-add costs about a float one.
+            // Blocks of panels split across threads, as for int8; a widened multiply-add streams half a float one's bytes
+            // and costs about half its time.
             var body = new BFloat16Blocks { Weight = weight, X = px, Rows = rows, Y = py };
-            int blocks = (weight.Rows + BFloat16Gemv.BlockRows - 1) / BFloat16Gemv.BlockRows;
-            RowParallel.For(blocks, rows * weight.Columns * BFloat16Gemv.BlockRows, ref body);
+            int blocks = (weight.PanelCount + BFloat16Gemv.BlockPanels - 1) / BFloat16Gemv.BlockPanels;
+            RowParallel.For(blocks, rows * weight.Columns * BFloat16Gemv.BlockPanels * BFloat16Matrix.PanelRows / 2, ref body);
         }
         return InferenceResult("LinearBFloat16", x, y, bias);
     }
@@ -130,6 +132,6 @@ public static partial class Ops
         public int Rows;
 
         public readonly void Run(int start, int end) =>
-            BFloat16Gemv.Rows(Weight, X, Rows, start * BFloat16Gemv.BlockRows, Math.Min(end * BFloat16Gemv.BlockRows, Weight.Rows), Y);
+            BFloat16Gemv.Panels(Weight, X, Rows, start * BFloat16Gemv.BlockPanels, Math.Min(end * BFloat16Gemv.BlockPanels, Weight.PanelCount), Y);
     }
 }

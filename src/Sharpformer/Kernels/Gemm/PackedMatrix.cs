@@ -60,7 +60,7 @@ public sealed unsafe class PackedMatrix : IDisposable
             throw new ArgumentException($"PackedMatrix: {weight.Length} values do not fill [{rows}, {columns}].", nameof(weight));
         if (!IsSupported) throw new PlatformNotSupportedException("PackedMatrix: this CPU has neither AVX-512 nor AVX2 with FMA.");
         long floats = GemmMicroKernel512.IsSupported ? Packing<GemmMicroKernel512>.PackedFloats(columns, rows) : Packing<GemmMicroKernel256>.PackedFloats(columns, rows);
-        var retained = AlignedWeights.Allocate(floats, out int offset);
+        var retained = AlignedWeights.Allocate<float>(floats, out int offset);
         fixed (float* start = retained, w = weight)
         {
             float* packed = start + offset;

@@ -45,7 +45,7 @@ public sealed unsafe class PanelMatrix
         if (rows < 0 || columns < 0 || matrix.Length != (long)rows * columns)
             throw new ArgumentException($"PanelMatrix: {matrix.Length} values do not fill [{rows}, {columns}].", nameof(matrix));
         int panels = (rows + PanelRows - 1) / PanelRows;
-        var values = AlignedWeights.Allocate((long)panels * columns * PanelRows, out int offset);
+        var values = AlignedWeights.Allocate<float>((long)panels * columns * PanelRows, out int offset);
         for (int row = 0; row < rows; row++)
         {
             int panel = row / PanelRows, lane = row % PanelRows;

@@ -37,6 +37,11 @@ public sealed class BFloat16GemvTests
     [InlineData(1, 9, 17)]
     [InlineData(3, 33, 64)]
     [InlineData(5, 16, 257)]
+    [InlineData(1, 100, 33)]
+    [InlineData(1, 130, 64)]
+    [InlineData(2, 50, 31)]
+    [InlineData(4, 70, 48)]
+    [InlineData(32, 200, 65)]
     public unsafe void The_product_equals_the_float32_product_of_the_widened_weights(int m, int rows, int columns)
     {
         var rng = new Random(rows * columns);
@@ -46,9 +51,9 @@ public sealed class BFloat16GemvTests
         var y = new float[m * rows];
         fixed (float* px = x, py = y)
         {
-            // Two row ranges, as two threads would compute them.
-            BFloat16Gemv.Rows(matrix, px, m, 0, rows / 2, py);
-            BFloat16Gemv.Rows(matrix, px, m, rows / 2, rows, py);
+            // Two panel ranges, as two threads would compute them.
+            BFloat16Gemv.Panels(matrix, px, m, 0, matrix.PanelCount / 2, py);
+            BFloat16Gemv.Panels(matrix, px, m, matrix.PanelCount / 2, matrix.PanelCount, py);
         }
         for (int i = 0; i < m; i++)
             for (int r = 0; r < rows; r++)
