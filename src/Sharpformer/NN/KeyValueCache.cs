@@ -47,8 +47,8 @@ public sealed class KeyValueCache(bool isStatic)
         if (Length + added > capacity)
         {
             int grown = IsStatic ? added : Math.Max(Math.Max(InitialCapacity, 2 * capacity), Length + added);
-            KeyStorage = Grow(KeyStorage, rows, heads, grown, headSize);
-            ValueStorage = Grow(ValueStorage, rows, heads, grown, headSize);
+            KeyStorage = KeyStorage is null ? Tensor.Empty([rows, heads, grown, headSize]).Keep() : Copy(KeyStorage, null, grown);
+            ValueStorage = ValueStorage is null ? Tensor.Empty([rows, heads, grown, headSize]).Keep() : Copy(ValueStorage, null, grown);
             capacity = grown;
         }
         Scatter(keys, KeyStorage!, heads, headSize, capacity);
@@ -65,12 +65,20 @@ public sealed class KeyValueCache(bool isStatic)
             : (KeyStorage.Narrow(2, 0, Length), ValueStorage.Narrow(2, 0, Length));
     }
 
-    /// <summary>Keeps rows <paramref name="rows"/> (in that order; repeats duplicate a hypothesis).</summary>
+    /// <summary>
+    /// Keeps rows <paramref name="rows"/> (in that order; repeats duplicate a hypothesis). Only the filled positions
+    /// are copied, not the spare capacity.
+    /// </summary>
     public void Reorder(IntTensor rows)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         if (KeyStorage is null || ValueStorage is null) return;
-        KeyStorage = Replace(KeyStorage, KeyStorage.IndexSelect(0, rows));
-        ValueStorage = Replace(ValueStorage, ValueStorage.IndexSelect(0, rows));
+        int count = KeyStorage.Size(0);
+        foreach (int row in rows.Data)
+            if ((uint)row >= (uint)count)
+                throw new ArgumentOutOfRangeException(nameof(rows), $"KeyValueCache: row {row} is outside the cache's {count} rows.");
+        KeyStorage = Copy(KeyStorage, rows.Data, KeyStorage.Size(2));
+        ValueStorage = Copy(ValueStorage, rows.Data, ValueStorage.Size(2));
     }
 
     /// <summary>Keeps <paramref name="next"/> beyond the current scope and releases the storage of <paramref name="previous"/>.</summary>
@@ -81,14 +89,19 @@ public sealed class KeyValueCache(bool isStatic)
         return next;
     }
 
-    // New storage of the given capacity holding the filled positions of the old one.
-    private Tensor Grow(Tensor? previous, int rows, int heads, int capacity, int headSize)
+    // New storage of the given capacity whose row i holds the filled positions of the old one's row rows[i] (row i when
+    // rows is null); the old storage goes back to the pool.
+    private Tensor Copy(Tensor previous, int[]? rows, int capacity)
     {
-        var storage = Tensor.Empty([rows, heads, capacity, headSize]).Keep();
-        if (previous is null) return storage;
+        int count = rows?.Length ?? previous.Size(0), heads = previous.Size(1), headSize = previous.Size(3);
         int oldCapacity = previous.Size(2), filled = Length * headSize;
-        for (int block = 0; block < rows * heads; block++)
-            previous.Data.Slice(block * oldCapacity * headSize, filled).CopyTo(storage.Data.Slice(block * capacity * headSize, filled));
+        var storage = Tensor.Empty([count, heads, capacity, headSize]).Keep();
+        for (int r = 0; r < count; r++)
+        {
+            int from = rows?[r] ?? r;
+            for (int i = 0; i < heads; i++)
+                previous.Data.Slice(((from * heads) + i) * oldCapacity * headSize, filled).CopyTo(storage.Data.Slice(((r * heads) + i) * capacity * headSize, filled));
+        }
         previous.Buffer.Release();
         return storage;
     }

@@ -137,6 +137,12 @@ public sealed class AttentionTests
         Assert.Equal([4f, 5f, 104f, 105f], reordered.Data.Slice(0, 4).ToArray());
         Assert.Equal(reordered.Data.Slice(0, 8).ToArray(), reordered.Data.Slice(8, 8).ToArray());
         Assert.Equal(keys.Data.Slice(0, 8).ToArray(), reordered.Data.Slice(16, 8).ToArray());
+        // Reordered storage keeps the capacity, and appending goes on from the filled length.
+        Assert.Equal(16, cache.KeyStorage!.Size(2));
+        using (GradMode.NoGrad()) cache.Append(Tensor.FromArray([.. Enumerable.Range(200, 12).Select(i => (float)i)], 3, 1, 4), Tensor.Zeros(3, 1, 4), heads: 2);
+        Assert.Equal([4f, 5f, 104f, 105f, 200f, 201f], cache.Filled().Keys.Data.Slice(0, 6).ToArray());
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => cache.Reorder(new IntTensor([0, 3])));
+        Assert.Contains("row 3 is outside the cache's 3 rows", outside.Message);
 
         var tracked = Randn(5, 3, 1, 4);
         tracked.RequiresGrad = true;
