@@ -17,8 +17,8 @@ public static partial class Ops
     /// may stop early at their <paramref name="lengths"/>: from step length on a row's state is carried unchanged and its
     /// entries of the result are zero (PyTorch's packed sequences); the last state of each row is
     /// <see cref="RecurrenceFinalState"/>. <paramref name="weightHhPanels"/>, a copy of W_hh in panels
-    /// (<see cref="PanelMatrix"/>), multiplies a single step of up to <see cref="PanelGemv.MaxRows"/> rows (incremental
-    /// decoding) in place of W_hh as stored; <paramref name="weightHhPacked"/>, W_hhᵀ packed once
+    /// (<see cref="PanelMatrix"/>), multiplies every step of up to <see cref="PanelGemv.MaxRows"/> rows (incremental
+    /// decoding, or a sentence encoded alone) in place of W_hh as stored; <paramref name="weightHhPacked"/>, W_hhᵀ packed once
     /// (<see cref="PackedMatrix.ForWeight"/>), the steps of up to <see cref="PackedMatrix.MaxRows"/> rows that the panels
     /// do not take, in place of a copy packed for this call. Both copies are for inference: the caller passes them only
     /// when no gradient is recorded, and they must hold W_hh's current values.
@@ -105,11 +105,12 @@ public static partial class Ops
     {
         int batch = r.Batch, steps = r.Steps, hidden = r.Hidden, width = r.GateWidth, stateWidth = r.StateWidth, savedWidth = r.SavedWidth;
         var (kind, reverse) = (r.Kind, r.Reverse);
-        // Packing W_hh pays off over many steps; a single step (incremental decoding) multiplies the stored weight, or
-        // the copies the caller keeps (panels for a few rows, packed for more), directly.
-        var panels = steps == 1 && batch <= PanelGemv.MaxRows ? weightHhPanels : null;
+        // Packing W_hh pays off over many steps; the copies the caller keeps (panels for a few rows, whatever the number
+        // of steps — each step is a matrix-vector product —, packed for more) serve directly, as does the stored weight
+        // for a single step.
+        var panels = batch <= PanelGemv.MaxRows ? weightHhPanels : null;
         var kept = panels is null && batch <= PackedMatrix.MaxRows ? weightHhPacked : null;
-        using var packedWeight = steps > 1 && kept is null ? PackedWeight(weightHh, transpose: true) : null;
+        using var packedWeight = steps > 1 && panels is null && kept is null ? PackedWeight(weightHh, transpose: true) : null;
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
