@@ -117,6 +117,7 @@ public static unsafe class Int8Gemv
     /// <summary>Turns a block's eight int32 sums for input row i into floats: y = (s_x·scale)·(sum − 128·Σq).</summary>
     private readonly struct Epilogue(int n, float* rowScales, int* compensations, float* scales, float* y)
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Store(int i, int block, Vector256<int> sums)
         {
             int row = block * Int8Matrix.PanelRows;
