@@ -25,9 +25,10 @@ public sealed class CrashConsistencyTests
         var (code, _, stderr) = SharpformerProcess.Run(null, Args(reference));
         Assert.True(code == 0, stderr);
 
-        // A checkpoint is written after every step. Every fourth start is killed during start-up or the first steps;
-        // the others after the report of a step spread over the run, plus up to 40 ms: inside the next step's
-        // training, evaluation or checkpoint writes.
+        // A checkpoint is written after every step. Every fourth start is killed during start-up or at its first
+        // reported step, whichever comes first (a fixed delay let a fast machine train to the end inside it, leaving no
+        // run to kill); the others after the report of a step spread over the run, plus up to 40 ms: inside the next
+        // step's training, evaluation or checkpoint writes.
         var random = new Random(20261205);
         int kills = 0;
         for (int cycle = 0; kills < Kills; cycle++)
@@ -35,7 +36,7 @@ public sealed class CrashConsistencyTests
             Assert.True(cycle < 2 * Kills, $"only {kills} kills landed in {cycle} starts");
             using var process = KillableProcess.Start(Args(killed));
             if (cycle % 4 == 0)
-                Thread.Sleep(random.Next(0, 900));
+                process.WaitForLineAtMost(line => ReportedStep(line) >= 0, TimeSpan.FromMilliseconds(random.Next(0, 900)));
             else
             {
                 int target = 1 + (int)((long)kills * (Steps - 2) / Kills) + random.Next(0, 3);

@@ -39,7 +39,17 @@ internal sealed class KillableProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Waits until a line of standard output satisfies <paramref name="match"/>; false if the program ended first.</summary>
-    public bool WaitForLine(Func<string, bool> match, TimeSpan timeout)
+    public bool WaitForLine(Func<string, bool> match, TimeSpan timeout) =>
+        Await(match, timeout) ?? throw new TimeoutException("sharpformer never printed the awaited line");
+
+    /// <summary>
+    /// Waits until a line satisfies <paramref name="match"/> or <paramref name="limit"/> has passed, whichever comes
+    /// first (a random moment that the program's progress bounds); false if the line did not come.
+    /// </summary>
+    public bool WaitForLineAtMost(Func<string, bool> match, TimeSpan limit) => Await(match, limit) ?? false;
+
+    // True when a line matched, false when the program ended first, null when the time ran out.
+    private bool? Await(Func<string, bool> match, TimeSpan timeout)
     {
         var waited = Stopwatch.StartNew();
         int seen = 0;
@@ -53,7 +63,7 @@ internal sealed class KillableProcess : IDisposable
             if (_process.HasExited && _stdoutClosed.Task.IsCompleted) return false;
             Thread.Sleep(1);
         }
-        throw new TimeoutException("sharpformer never printed the awaited line");
+        return null;
     }
 
     /// <summary>Kills the program with SIGKILL (no clean-up code of it runs) and waits until it is gone; false if it had already ended.</summary>
