@@ -50,6 +50,34 @@ public static partial class Ops
         CheckAffine(weight, n, x, nameof(weight));
         CheckAffine(bias, n, x, nameof(bias));
         ulong key = p > 0f ? rng!.NextUInt64() : 0;
+        bool recording = GradMode.IsEnabled && (x.RequiresGrad || sublayer.RequiresGrad || weight is { RequiresGrad: true } || bias is { RequiresGrad: true });
+        return recording ? RecordedAddLayerNorm(x, sublayer, weight, bias, eps, p, key, n) : InferenceAddLayerNorm(x, sublayer, weight, bias, eps, p, key, n);
+    }
+
+    // AddLayerNorm when no gradient is recorded (decoding): the sum is formed in the output and normalised in place,
+    // the per-row statistics go to scratch, and no closure or saved tensor is made — a decoding step runs nine of these
+    // per token.
+    private static Tensor InferenceAddLayerNorm(Tensor x, Tensor sublayer, Tensor? weight, Tensor? bias, float eps, float p, ulong key, int n)
+    {
+        var y = Tensor.Empty(x.Dims);
+        if (p > 0f)
+        {
+            ElementwiseKernel.CopyOrAdd(x.Data, y.Data, accumulate: false);
+            DropoutKernel.Backward(sublayer.Data, y.Data, p, key, accumulate: true); // y += mask ⊙ sublayer
+        }
+        else ElementwiseKernel.Binary<AddOperator>(x.Data, sublayer.Data, y.Data);
+        int rows = n == 0 ? 0 : x.Length / n;
+        var statistics = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(2 * rows, 1));
+        LayerNormKernel.Forward(y.Data, weight is null ? default : weight.Data, bias is null ? default : bias.Data, eps, y.Data,
+            statistics.AsSpan(0, rows), statistics.AsSpan(rows, rows), n);
+        System.Buffers.ArrayPool<float>.Shared.Return(statistics);
+        return Tape.Record(y, "AddLayerNorm", [x, sublayer], NoGradient);
+    }
+
+    private static readonly BackwardFunction NoGradient = _ => throw new InvalidOperationException("AddLayerNorm recorded no gradient.");
+
+    private static Tensor RecordedAddLayerNorm(Tensor x, Tensor sublayer, Tensor? weight, Tensor? bias, float eps, float p, ulong key, int n)
+    {
         var sum = Tensor.Empty(x.Dims);
         if (p > 0f)
         {
