@@ -59,13 +59,7 @@ public static partial class Ops
     // per token.
     private static Tensor InferenceAddLayerNorm(Tensor x, Tensor sublayer, Tensor? weight, Tensor? bias, float eps, float p, ulong key, int n)
     {
-        var y = Tensor.Empty(x.Dims);
-        if (p > 0f)
-        {
-            ElementwiseKernel.CopyOrAdd(x.Data, y.Data, accumulate: false);
-            DropoutKernel.Backward(sublayer.Data, y.Data, p, key, accumulate: true); // y += mask ⊙ sublayer
-        }
-        else ElementwiseKernel.Binary<AddOperator>(x.Data, sublayer.Data, y.Data);
+        var y = ResidualSum(x, sublayer, p, key);
         int rows = n == 0 ? 0 : x.Length / n;
         var statistics = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(2 * rows, 1));
         LayerNormKernel.Forward(y.Data, weight is null ? default : weight.Data, bias is null ? default : bias.Data, eps, y.Data,
@@ -74,9 +68,8 @@ public static partial class Ops
         return Tape.Record(y, "AddLayerNorm", [x, sublayer], NoGradient);
     }
 
-    private static readonly BackwardFunction NoGradient = _ => throw new InvalidOperationException("AddLayerNorm recorded no gradient.");
-
-    private static Tensor RecordedAddLayerNorm(Tensor x, Tensor sublayer, Tensor? weight, Tensor? bias, float eps, float p, ulong key, int n)
+    // x + Dropout(sublayer) with the mask of key (x + sublayer when p = 0), in a new tensor.
+    private static Tensor ResidualSum(Tensor x, Tensor sublayer, float p, ulong key)
     {
         var sum = Tensor.Empty(x.Dims);
         if (p > 0f)
@@ -85,6 +78,14 @@ public static partial class Ops
             DropoutKernel.Backward(sublayer.Data, sum.Data, p, key, accumulate: true); // sum += mask ⊙ sublayer
         }
         else ElementwiseKernel.Binary<AddOperator>(x.Data, sublayer.Data, sum.Data);
+        return sum;
+    }
+
+    private static readonly BackwardFunction NoGradient = _ => throw new InvalidOperationException("AddLayerNorm recorded no gradient.");
+
+    private static Tensor RecordedAddLayerNorm(Tensor x, Tensor sublayer, Tensor? weight, Tensor? bias, float eps, float p, ulong key, int n)
+    {
+        var sum = ResidualSum(x, sublayer, p, key);
         int rows = n == 0 ? 0 : x.Length / n;
         var y = Tensor.Empty(x.Dims);
         var mean = Tensor.Empty([rows]);

@@ -185,6 +185,21 @@ public sealed class OpsGradientTests
         Assert.Contains("[2, 5]", error.Message);
     }
 
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.25f)]
+    public void Fused_add_layer_norm_without_a_gradient_gives_the_recorded_outputs(float p)
+    {
+        var (x, s, w, b) = (Randn(1, 3, 7, 16), Randn(2, 3, 7, 16), Randn(3, 16), Randn(4, 16));
+        x.RequiresGrad = true;
+        var recorded = x.AddLayerNorm(s, w, b, p: p, rng: new Rng(9));
+        Assert.NotNull(recorded.GradFn);
+        Tensor inference;
+        using (GradMode.NoGrad()) inference = x.AddLayerNorm(s, w, b, p: p, rng: new Rng(9));
+        Assert.Null(inference.GradFn);
+        Assert.Equal(recorded.ToArray(), inference.ToArray());
+    }
+
     [Fact]
     public void Dropout_gradient_uses_the_same_mask_as_forward()
     {
