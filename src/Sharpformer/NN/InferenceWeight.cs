@@ -9,7 +9,7 @@ namespace Sharpformer.NN;
 /// differentiable), float32 in panels for products of a few rows (<see cref="Ops.LinearPanels"/>) and packed for the
 /// GEMM micro-kernel for up to <see cref="PackedMatrix.MaxRows"/> rows (<see cref="Ops.LinearPacked"/>; more rows, or a
 /// gradient, use the float weight), int8 with one symmetric scale per output row (<see cref="Ops.LinearInt8"/>), or
-/// bfloat16 (<see cref="Ops.LinearBFloat16"/>). The float weight is kept, so a converted layer still saves and exports
+/// bfloat16 (<see cref="Ops.LinearBFloat16"/>, with the rounded weights packed for the products of a batch). The float weight is kept, so a converted layer still saves and exports
 /// unchanged; a copy is not updated if the weight changes afterwards.
 /// Shared by <see cref="Linear"/> and the recurrent layers' input projections.
 /// </summary>
@@ -34,11 +34,17 @@ internal sealed class InferenceWeight(Tensor weight)
         (BFloat16, Panels, Packed) = (null, null, null);
     }
 
-    /// <summary>Rounds the weight to bfloat16; products use it from then on (no gradient).</summary>
+    /// <summary>
+    /// Rounds the weight to bfloat16; products use it from then on (no gradient): a few rows stream the bfloat16 panels,
+    /// and where the CPU has a GEMM micro-kernel, products of up to <see cref="PackedMatrix.MaxRows"/> rows multiply the
+    /// rounded weights packed once for it — compute, not bytes, bounds a batch, and widening at every product cost more
+    /// than it saved (bfloat16 at batch 32 ran at 0.8x float32).
+    /// </summary>
     public void ConvertToBFloat16()
     {
         BFloat16 = BFloat16Matrix.Convert(weight.Data, weight.Size(0), weight.Size(1));
-        (Int8, Panels, Packed) = (null, null, null);
+        Packed = PackedMatrix.IsSupported ? PackedMatrix.ForWeight(BFloat16.Widened(), weight.Size(0), weight.Size(1)) : null;
+        (Int8, Panels) = (null, null);
     }
 
     /// <summary>
@@ -80,9 +86,10 @@ internal sealed class InferenceWeight(Tensor weight)
     public Tensor Apply(Tensor x, Tensor? bias)
     {
         if (Int8 is not null) return x.LinearInt8(Int8, bias);
-        if (BFloat16 is not null) return x.LinearBFloat16(BFloat16, bias);
-        if (Panels is null || (GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad))) return x.Linear(weight, bias);
         long rows = x.Length / Math.Max(weight.Size(1), 1);
+        if (BFloat16 is not null)
+            return rows > BFloat16Gemv.FewRows && Packed is not null && rows <= PackedMatrix.MaxRows ? x.LinearPacked(Packed, bias) : x.LinearBFloat16(BFloat16, bias);
+        if (Panels is null || (GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad))) return x.Linear(weight, bias);
         return rows <= PanelGemv.MaxRows ? x.LinearPanels(Panels, bias)
             : Packed is not null && rows <= PackedMatrix.MaxRows ? x.LinearPacked(Packed, bias)
             : x.Linear(weight, bias);

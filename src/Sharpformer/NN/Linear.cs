@@ -78,7 +78,10 @@ public sealed class Linear : Module
     /// <summary>The panel copy of the weight that <see cref="PackPanels"/> made, or null.</summary>
     public PanelMatrix? PanelWeight => Inference.Panels;
 
-    /// <summary>The copy of Wᵀ packed for the GEMM micro-kernel that <see cref="PackPanels"/> made (where the CPU has one), or null.</summary>
+    /// <summary>
+    /// The copy of Wᵀ packed for the GEMM micro-kernel (where the CPU has one) that <see cref="PackPanels"/> made, or of
+    /// the weights rounded to bfloat16 that <see cref="ConvertToBFloat16"/> made; else null.
+    /// </summary>
     public PackedMatrix? PackedWeight => Inference.Packed;
 
     /// <summary>Converts the weight for inference in <paramref name="type"/>: int8, bfloat16, or float32 panels.</summary>

@@ -64,8 +64,17 @@ public sealed class ComputeTypeTests
         using var noGrad = GradMode.NoGrad();
         layer.ConvertToBFloat16();
         Assert.NotNull(layer.BFloat16Weight);
-        // Six rows go through the blocked GEMM on the widened weights: the float32 layer's products exactly.
-        Assert.Equal(x.Linear(rounded, layer.Bias).ToArray(), layer.Forward(x).ToArray());
+        // Six rows multiply the rounded weights packed for the GEMM micro-kernel (the bfloat16 kernel widens blocks for
+        // the blocked GEMM where there is none): the float32 layer's products.
+        float[] batch = x.Linear(rounded, layer.Bias).ToArray(), converted = layer.Forward(x).ToArray();
+        for (int j = 0; j < batch.Length; j++) Assert.Equal(batch[j], converted[j], 1e-5f);
+        if (PackedMatrix.IsSupported)
+        {
+            Assert.Equal(300, layer.PackedWeight!.N);
+            Assert.Equal(x.LinearPacked(layer.PackedWeight, layer.Bias).ToArray(), converted);
+            layer.Weight.Data.Clear(); // the copies keep the rounded weights
+            Assert.Equal(converted, layer.Forward(x).ToArray());
+        }
         // One row goes through the widening matrix-vector kernel, which sums even and odd columns apart: the same
         // products, added in another order.
         for (int r = 0; r < 6; r++)

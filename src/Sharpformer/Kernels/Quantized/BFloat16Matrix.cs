@@ -68,6 +68,14 @@ public sealed class BFloat16Matrix
         return new BFloat16Matrix(values, rows, columns);
     }
 
+    /// <summary>The weights as float32, row-major [rows, columns]: each the float32 its bfloat16 pattern stands for.</summary>
+    public float[] Widened()
+    {
+        var widened = new float[Values.Length];
+        for (int i = 0; i < widened.Length; i++) widened[i] = Widen(Values[i]);
+        return widened;
+    }
+
     /// <summary>The bfloat16 nearest to a finite <paramref name="value"/> (ties to the even pattern).</summary>
     public static ushort Round(float value)
     {
