@@ -26,9 +26,10 @@ public sealed class CrashConsistencyTests
         Assert.True(code == 0, stderr);
 
         // A checkpoint is written after every step. Every fourth start is killed during start-up or at its first
-        // reported step, whichever comes first (a fixed delay let a fast machine train to the end inside it, leaving no
-        // run to kill); the others after the report of a step spread over the run, plus up to 40 ms: inside the next
-        // step's training, evaluation or checkpoint writes.
+        // reported step, whichever comes first; the others after the report of a step spread over the run, plus up to
+        // 40 ms but no later than the next step's report: inside the next step's training, evaluation or checkpoint
+        // writes. Bounding each start's progress in steps, not milliseconds, keeps the kills inside the run however fast
+        // the machine trains (fixed delays let a fast machine reach the last step with kills still to land).
         var random = new Random(20261205);
         int kills = 0;
         for (int cycle = 0; kills < Kills; cycle++)
@@ -39,8 +40,9 @@ public sealed class CrashConsistencyTests
                 process.WaitForLineAtMost(line => ReportedStep(line) >= 0, TimeSpan.FromMilliseconds(random.Next(0, 900)));
             else
             {
-                int target = 1 + (int)((long)kills * (Steps - 2) / Kills) + random.Next(0, 3);
-                if (process.WaitForLine(line => ReportedStep(line) >= target, TimeSpan.FromMinutes(2))) Thread.Sleep(random.Next(0, 41));
+                int target = 1 + (int)((long)kills * (Steps - 2) / Kills) + random.Next(0, 3), reported = -1;
+                if (process.WaitForLine(line => (reported = ReportedStep(line)) >= target, TimeSpan.FromMinutes(2)))
+                    process.WaitForLineAtMost(line => ReportedStep(line) > reported, TimeSpan.FromMilliseconds(random.Next(0, 41)));
             }
             if (process.Kill()) kills++;
             else
