@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
@@ -61,10 +62,10 @@ public static partial class Ops
     {
         var y = ResidualSum(x, sublayer, p, key);
         int rows = n == 0 ? 0 : x.Length / n;
-        var statistics = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(2 * rows, 1));
+        var statistics = ArrayPool<float>.Shared.Rent(Math.Max(2 * rows, 1));
         LayerNormKernel.Forward(y.Data, weight is null ? default : weight.Data, bias is null ? default : bias.Data, eps, y.Data,
             statistics.AsSpan(0, rows), statistics.AsSpan(rows, rows), n);
-        System.Buffers.ArrayPool<float>.Shared.Return(statistics);
+        ArrayPool<float>.Shared.Return(statistics);
         return Tape.Record(y, "AddLayerNorm", [x, sublayer], NoGradient);
     }
 
