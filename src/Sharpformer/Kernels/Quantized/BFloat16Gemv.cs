@@ -40,7 +40,7 @@ public static unsafe class BFloat16Gemv
         fixed (ushort* pinned = w.Panels)
         {
             ushort* panels = pinned + w.PanelOffset;
-            long panelValues = (long)w.ColumnPairs * Lanes * 2;
+            long panelValues = w.PanelValues;
             if (m > FewRows)
             {
                 WidenedGemm(w, panels, x, m, panelStart, panelEnd, y);
@@ -48,8 +48,8 @@ public static unsafe class BFloat16Gemv
             }
             int b = panelStart;
             if (m == 1)
-                for (; b + 4 <= panelEnd; b += 4) FourPanelsOneRow(panels + (b * panelValues), w.Columns, x, y, w.Rows, b * Lanes);
-            for (; b < panelEnd; b += 2) TwoPanels(panels + (b * panelValues), w.Columns, x, m, y, w.Rows, b * Lanes, second: b + 1 < panelEnd);
+                for (; b + 4 <= panelEnd; b += 4) FourPanelsOneRow(panels + (b * panelValues), panelValues, w.Columns, x, y, w.Rows, b * Lanes);
+            for (; b < panelEnd; b += 2) TwoPanels(panels + (b * panelValues), panelValues, w.Columns, x, m, y, w.Rows, b * Lanes, second: b + 1 < panelEnd);
         }
     }
 
@@ -60,9 +60,8 @@ public static unsafe class BFloat16Gemv
 
     private static Vector512<uint> Pair(ushort* panel, long q) => Avx512F.LoadAlignedVector512((uint*)panel + (q * Lanes));
 
-    private static void FourPanelsOneRow(ushort* w0, int k, float* x, float* y, int n, int row)
+    private static void FourPanelsOneRow(ushort* w0, long stride, int k, float* x, float* y, int n, int row)
     {
-        long stride = (long)((k + 1) / 2) * Lanes * 2;
         ushort* w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
         Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
         long q = 0;
@@ -96,9 +95,9 @@ public static unsafe class BFloat16Gemv
 
     // Panels b and b + 1 (or b alone) for up to four input rows: a_i / o_i sum row i's even / odd columns in the first
     // panel, c_i / d_i in the second.
-    private static void TwoPanels(ushort* w0, int k, float* x, int m, float* y, int n, int row, bool second)
+    private static void TwoPanels(ushort* w0, long stride, int k, float* x, int m, float* y, int n, int row, bool second)
     {
-        ushort* w1 = second ? w0 + ((long)((k + 1) / 2) * Lanes * 2) : w0;
+        ushort* w1 = second ? w0 + stride : w0;
         float* x1 = x + k, x2 = x1 + k, x3 = x2 + k;
         Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, o0 = a0, o1 = a0, o2 = a0, o3 = a0;
         Vector512<float> c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0;
@@ -151,7 +150,7 @@ public static unsafe class BFloat16Gemv
                     int count = Math.Min(BlockPanels, panelEnd - first), rows = Math.Min(count * Lanes, w.Rows - (first * Lanes));
                     for (int j = 0; j < count; j++)
                     {
-                        ushort* panel = panels + ((long)(first + j) * pairs * Lanes * 2);
+                        ushort* panel = panels + ((first + j) * w.PanelValues);
                         for (long q = 0; q < pairs; q++)
                         {
                             var v = Pair(panel, q);

@@ -20,11 +20,11 @@ public sealed class BFloat16Matrix
         Values = values;
         Rows = rows;
         Columns = columns;
-        Panels = AlignedWeights.Allocate<ushort>((long)PanelCount * ColumnPairs * PanelRows * 2, out int offset);
+        Panels = AlignedWeights.Allocate<ushort>(PanelCount * PanelValues, out int offset);
         PanelOffset = offset;
         for (int r = 0; r < rows; r++)
         {
-            long panel = offset + ((long)(r / PanelRows) * ColumnPairs * PanelRows * 2) + ((r % PanelRows) * 2);
+            long panel = offset + ((r / PanelRows) * PanelValues) + ((r % PanelRows) * 2);
             for (int c = 0; c < columns; c++) Panels[panel + ((c / 2) * PanelRows * 2) + (c % 2)] = values[((long)r * columns) + c];
         }
     }
@@ -43,6 +43,9 @@ public sealed class BFloat16Matrix
 
     /// <summary>Number of column pairs, ⌈columns / 2⌉ (an odd last column is paired with a zero weight).</summary>
     public int ColumnPairs => (Columns + 1) / 2;
+
+    /// <summary>Values one panel holds: 16 rows × <see cref="ColumnPairs"/> pairs × 2.</summary>
+    public long PanelValues => (long)ColumnPairs * PanelRows * 2;
 
     /// <summary>
     /// The panels one after another from <see cref="PanelOffset"/> (pinned, 64-byte aligned): the pattern of (row r,
