@@ -4,7 +4,8 @@ namespace Sharpformer.Kernels;
 
 /// <summary>
 /// The single-threaded BLIS-style blocked SGEMM: packs cache-sized blocks of op(A) and op(B) and sweeps the
-/// micro-kernel over them, with edge tiles computed into a scratch tile so they need no special kernels.
+/// micro-kernel over them; a block's last rows take the kernel's smaller edge kernel where it has one, and partial tiles are
+/// computed into a scratch tile, so no other special kernels are needed.
 /// </summary>
 internal static unsafe class GemmDriver<TKernel>
     where TKernel : struct, IGemmMicroKernel
@@ -88,13 +89,19 @@ internal static unsafe class GemmDriver<TKernel>
 
                 // Call number i prefetches line i (mod the row length) of every source row of the next block.
                 float* pf = prefetch.Source + (call % prefetch.LinesPerRow * LineFloats);
-                if (rows == mr && cols == nr)
+                bool edge = rows < mr && rows <= TKernel.EdgeRows;
+                if (cols == nr && rows == mr)
                 {
                     TKernel.Run(kc, a, b, cTile, ldc, alpha, beta, pf, prefetch.Stride);
                 }
+                else if (cols == nr && edge && rows == TKernel.EdgeRows)
+                {
+                    TKernel.RunEdge(kc, a, b, cTile, ldc, alpha, beta, pf, prefetch.Stride);
+                }
                 else
                 {
-                    TKernel.Run(kc, a, b, tile, nr, 1f, 0f, pf, prefetch.Stride);
+                    if (edge) TKernel.RunEdge(kc, a, b, tile, nr, 1f, 0f, pf, prefetch.Stride);
+                    else TKernel.Run(kc, a, b, tile, nr, 1f, 0f, pf, prefetch.Stride);
                     MergeTile(tile, nr, rows, cols, alpha, beta, cTile, ldc);
                 }
             }

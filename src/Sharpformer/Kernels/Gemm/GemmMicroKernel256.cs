@@ -20,7 +20,13 @@ internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
 
     public static int Nc => 4096;
 
+    /// <summary>Gets <see cref="Mr"/>: this kernel has no smaller edge kernel, a block's last rows run in a padded tile.</summary>
+    public static int EdgeRows => Mr;
+
     public static bool IsSupported => Fma.IsSupported && Avx2.IsSupported;
+
+    public static void RunEdge(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride) =>
+        Run(kc, a, b, c, ldc, alpha, beta, prefetch, prefetchStride);
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride)

@@ -6,7 +6,9 @@ namespace Sharpformer.Kernels;
 
 /// <summary>
 /// The AVX-512 12x32 micro-kernel: 24 zmm accumulators stay in registers while each step broadcasts 12 values of A
-/// against two vectors of B, keeping both FMA pipes busy with load slots to spare.
+/// against two vectors of B, keeping both FMA pipes busy with load slots to spare. A block's last 1-8 rows take the
+/// 8x32 edge kernel (16 accumulators) instead of a 12-row tile of zero padding: 32 rows (a batch of 32) cost
+/// 12 + 12 + 8 rows of work instead of 36.
 /// </summary>
 internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
 {
@@ -19,6 +21,8 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
     public static int Mc => 192;
 
     public static int Nc => 4096;
+
+    public static int EdgeRows => 8;
 
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
@@ -141,6 +145,60 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
             Update(c + (10 * ldc), va, vb, c10a, c10b);
             Update(c + (11 * ldc), va, vb, c11a, c11b);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void RunEdge(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            Sse.Prefetch0(c + (i * ldc));
+            Sse.Prefetch0(c + (i * ldc) + 31);
+        }
+
+        Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default;
+        Vector512<float> c2a = default, c2b = default, c3a = default, c3b = default;
+        Vector512<float> c4a = default, c4b = default, c5a = default, c5b = default;
+        Vector512<float> c6a = default, c6b = default, c7a = default, c7b = default;
+        for (int p = 0; p < kc; p++, a += 12, b += 32, prefetch += prefetchStride)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            Vector512<float> x = Vector512.Create(a[0]);
+            (c0a, c0b) = (Avx512F.FusedMultiplyAdd(x, b0, c0a), Avx512F.FusedMultiplyAdd(x, b1, c0b));
+            x = Vector512.Create(a[1]);
+            (c1a, c1b) = (Avx512F.FusedMultiplyAdd(x, b0, c1a), Avx512F.FusedMultiplyAdd(x, b1, c1b));
+            x = Vector512.Create(a[2]);
+            (c2a, c2b) = (Avx512F.FusedMultiplyAdd(x, b0, c2a), Avx512F.FusedMultiplyAdd(x, b1, c2b));
+            x = Vector512.Create(a[3]);
+            (c3a, c3b) = (Avx512F.FusedMultiplyAdd(x, b0, c3a), Avx512F.FusedMultiplyAdd(x, b1, c3b));
+            x = Vector512.Create(a[4]);
+            (c4a, c4b) = (Avx512F.FusedMultiplyAdd(x, b0, c4a), Avx512F.FusedMultiplyAdd(x, b1, c4b));
+            x = Vector512.Create(a[5]);
+            (c5a, c5b) = (Avx512F.FusedMultiplyAdd(x, b0, c5a), Avx512F.FusedMultiplyAdd(x, b1, c5b));
+            x = Vector512.Create(a[6]);
+            (c6a, c6b) = (Avx512F.FusedMultiplyAdd(x, b0, c6a), Avx512F.FusedMultiplyAdd(x, b1, c6b));
+            x = Vector512.Create(a[7]);
+            (c7a, c7b) = (Avx512F.FusedMultiplyAdd(x, b0, c7a), Avx512F.FusedMultiplyAdd(x, b1, c7b));
+            Sse.Prefetch1(prefetch);
+        }
+
+        Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
+        Write(c, va, vb, beta, c0a, c0b);
+        Write(c + ldc, va, vb, beta, c1a, c1b);
+        Write(c + (2 * ldc), va, vb, beta, c2a, c2b);
+        Write(c + (3 * ldc), va, vb, beta, c3a, c3b);
+        Write(c + (4 * ldc), va, vb, beta, c4a, c4b);
+        Write(c + (5 * ldc), va, vb, beta, c5a, c5b);
+        Write(c + (6 * ldc), va, vb, beta, c6a, c6b);
+        Write(c + (7 * ldc), va, vb, beta, c7a, c7b);
+    }
+
+    /// <summary>One row of the tile: <see cref="Store"/> when beta is zero (C is not read), else <see cref="Update"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write(float* c, Vector512<float> alpha, Vector512<float> vBeta, float beta, Vector512<float> x0, Vector512<float> x1)
+    {
+        if (beta == 0) Store(c, alpha, x0, x1);
+        else Update(c, alpha, vBeta, x0, x1);
     }
 
     /// <summary>Writes alpha * x to one row of the tile without reading C.</summary>

@@ -30,4 +30,15 @@ internal unsafe interface IGemmMicroKernel
     /// the caller stream the next block from memory while the FMA units work.
     /// </summary>
     static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride);
+
+    /// <summary>
+    /// Gets the rows the edge kernel <see cref="RunEdge"/> produces (at most <see cref="Mr"/>): a block's last rows, when
+    /// no more than these, take it instead of a full tile of zero padding.
+    /// </summary>
+    static abstract int EdgeRows { get; }
+
+    /// <summary>
+    /// As <see cref="Run"/> for the first <see cref="EdgeRows"/> rows of a packed A panel (the panel is still Mr wide).
+    /// </summary>
+    static abstract void RunEdge(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* prefetch, nint prefetchStride);
 }

@@ -16,7 +16,7 @@ public sealed unsafe class PackedMatrixTests
         var rng = new Rng(7);
         foreach (int threads in new[] { 1, 2 })
             using (KernelThreads.Use(threads))
-                foreach (var (m, n, k) in new[] { (1, 1, 1), (5, 33, 17), (16, 1024, 256), (13, 300, 800), (200, 70, 40), (12, 129, 385) })
+                foreach (var (m, n, k) in new[] { (1, 1, 1), (5, 33, 17), (16, 1024, 256), (13, 300, 800), (200, 70, 40), (12, 129, 385), (32, 100, 300) })
                 {
                     int lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 1, ldc = n + 2;
                     var a = Random(rng, (transA ? k : m) * lda);
