@@ -1,10 +1,15 @@
 using Sharpformer.Autograd;
+using Sharpformer.Kernels;
 using Sharpformer.Models;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.Decoding;
 
-/// <summary>Batched greedy decoding: at each step every unfinished row takes its most probable next token.</summary>
+/// <summary>
+/// Batched greedy decoding: at each step every unfinished row takes its most probable next token — the largest logit
+/// (softmax keeps the order); of the distribution it needs only that token's log-probability, logit − log Σ exp(logits),
+/// so the row is never normalised.
+/// </summary>
 public static class GreedySearch
 {
     /// <summary>Decodes every sentence of <paramref name="source"/> [B, S]; one hypothesis per sentence.</summary>
@@ -21,14 +26,16 @@ public static class GreedySearch
         for (int step = 0; step < options.MaxLength && finished.Contains(false); step++)
         {
             using var stepScope = new TensorScope();
-            var logProbs = options.NextTokenLogProbabilities(model.Step(state, new IntTensor(previous)), step);
-            int vocab = logProbs.Size(1);
+            var logits = model.Step(state, new IntTensor(previous));
+            int vocab = logits.Size(1);
             for (int r = 0; r < rows; r++)
             {
                 if (finished[r]) continue;
-                var row = logProbs.Data.Slice(r * vocab, vocab);
+                var row = logits.Data.Slice(r * vocab, vocab);
+                float logSum = SoftmaxKernel.LogSumExp(row); // over the whole vocabulary, as log-softmax is taken before the bans
+                options.Ban(row, step);
                 int best = TensorPrimitives.IndexOfMax(row);
-                logProbability[r] += row[best];
+                logProbability[r] += float.IsNegativeInfinity(logSum) ? logSum : row[best] - logSum;
                 if (best == options.EosId) finished[r] = true;
                 else tokens[r].Add(best);
                 previous[r] = best;

@@ -36,20 +36,24 @@ public sealed record SearchOptions
     public int PadId { get; init; } = SpecialTokens.Pad;
 
     /// <summary>
-    /// Log-probabilities of the next token for every row [N, V], with &lt;pad&gt; and &lt;bos&gt; ruled out, and &lt;eos&gt;
-    /// too while fewer than <see cref="MinLength"/> tokens have been <paramref name="generated"/>.
+    /// Log-probabilities of the next token for every row [N, V], with the tokens <see cref="Ban"/> rules out at −∞.
     /// </summary>
     internal Tensors.Tensor NextTokenLogProbabilities(Tensors.Tensor logits, int generated)
     {
         var logProbs = Autograd.Ops.LogSoftmax(logits);
         int vocab = logProbs.Size(1);
-        var data = logProbs.Data;
-        for (int r = 0; r < logProbs.Size(0); r++)
-        {
-            data[r * vocab + PadId] = float.NegativeInfinity;
-            data[r * vocab + BosId] = float.NegativeInfinity;
-            if (generated < MinLength) data[r * vocab + EosId] = float.NegativeInfinity;
-        }
+        for (int r = 0; r < logProbs.Size(0); r++) Ban(logProbs.Data.Slice(r * vocab, vocab), generated);
         return logProbs;
+    }
+
+    /// <summary>
+    /// Rules out, in one row of scores over the vocabulary, the tokens that may not come next: &lt;pad&gt; and &lt;bos&gt;
+    /// always, and &lt;eos&gt; while fewer than <see cref="MinLength"/> tokens have been <paramref name="generated"/>.
+    /// </summary>
+    internal void Ban(Span<float> row, int generated)
+    {
+        row[PadId] = float.NegativeInfinity;
+        row[BosId] = float.NegativeInfinity;
+        if (generated < MinLength) row[EosId] = float.NegativeInfinity;
     }
 }

@@ -12,7 +12,10 @@ public interface IIncrementalDecoder
     /// <summary>Encodes source ids [B, S] and returns the decoding state of B rows, positioned before the first output token.</summary>
     IDecoderState Start(IntTensor source);
 
-    /// <summary>Feeds the previous token of every row (ids [N]) and returns next-token logits [N, V]; advances the state.</summary>
+    /// <summary>
+    /// Feeds the previous token of every row (ids [N]) and returns next-token logits [N, V] in a fresh tensor the caller
+    /// may overwrite (searches rule tokens out in place); advances the state.
+    /// </summary>
     Tensor Step(IDecoderState state, IntTensor previousTokens);
 }
 
