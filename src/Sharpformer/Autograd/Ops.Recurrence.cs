@@ -39,18 +39,24 @@ public static partial class Ops
             throw new ArgumentException($"Recurrence ({kind}): W_hh panels [{weightHhPanels.Rows}, {weightHhPanels.Columns}] do not match W_hh {Shape.Format(weightHh.Shape)}.", nameof(weightHhPanels));
         if (weightHhPacked is not null && (weightHhPacked.N != width || weightHhPacked.K != hidden))
             throw new ArgumentException($"Recurrence ({kind}): packed W_hhᵀ [{weightHhPacked.K}, {weightHhPacked.N}] does not match W_hh {Shape.Format(weightHh.Shape)}.", nameof(weightHhPacked));
-        var forward = RecurrenceForward(inputGates, weightHh, biasHh, h0, c0, kind, length, reverse, weightHhPanels, weightHhPacked);
         Tensor[] inputs = [inputGates, weightHh, .. biasHh is null ? Array.Empty<Tensor>() : [biasHh], h0, .. c0 is null ? Array.Empty<Tensor>() : [c0]];
+        bool recorded = GradMode.IsEnabled && inputs.Any(t => t.RequiresGrad);
+        var forward = RecurrenceForward(inputGates, weightHh, biasHh, h0, c0, kind, length, reverse, weightHhPanels, weightHhPacked, recorded);
         return Tape.Record(forward.States, "Recurrence", inputs, o => RecurrenceBackward(forward, o.Grad!.Data, inputGates, weightHh, biasHh, h0, c0),
             sequentialSteps: 2 * forward.Steps); // per step a GEMM h W_hhᵀ, then the cell update that needs it
     }
 
     /// <summary>
     /// What the forward pass of a <see cref="Recurrence"/> leaves for its backward pass: every step's state [B, T, S·H]
-    /// (the result) and the cell's saved activations [B, T, W·H] (<see cref="RecurrentCellKernel.SavedWidth"/>).
+    /// (the result) and the cell's saved activations [B, T, W·H] (<see cref="RecurrentCellKernel.SavedWidth"/>). Without
+    /// a backward pass (inference) the activations are not kept: <see cref="Saved"/> is one row of scratch [1, 1, W·H]
+    /// that every step overwrites.
     /// </summary>
     private sealed record RecurrenceState(RecurrentCellKind Kind, int Batch, int Steps, int Hidden, int[] Lengths, bool Reverse, Tensor States, Tensor Saved)
     {
+        /// <summary>The saved activations of row b·T + t (the scratch row when they are not kept).</summary>
+        public Span<float> SavedRow(int row) => Saved.Data.Slice(Saved.Length == SavedWidth ? 0 : row * SavedWidth, SavedWidth);
+
         public bool Lstm => Kind == RecurrentCellKind.Lstm;
 
         public int GateWidth => RecurrentCellKernel.Gates(Kind) * Hidden;
@@ -60,14 +66,17 @@ public static partial class Ops
         public int SavedWidth => RecurrentCellKernel.SavedWidth(Kind) * Hidden;
     }
 
-    /// <summary>The forward pass: per step one GEMM h_{t−1} W_hhᵀ (+ b_hh) for all rows, then the fused cell update of each active row.</summary>
+    /// <summary>
+    /// The forward pass: per step one GEMM h_{t−1} W_hhᵀ (+ b_hh) for all rows, then the fused cell update of each active
+    /// row; the cell activations are kept for the backward pass only when <paramref name="keepSaved"/>.
+    /// </summary>
     private static RecurrenceState RecurrenceForward(Tensor inputGates, Tensor weightHh, Tensor? biasHh, Tensor h0, Tensor? c0,
-        RecurrentCellKind kind, int[] length, bool reverse, PanelMatrix? weightHhPanels, PackedMatrix? weightHhPacked)
+        RecurrentCellKind kind, int[] length, bool reverse, PanelMatrix? weightHhPanels, PackedMatrix? weightHhPacked, bool keepSaved)
     {
         int batch = inputGates.Size(0), steps = inputGates.Size(1), hidden = weightHh.Size(1);
         int savedWidth = RecurrentCellKernel.SavedWidth(kind) * hidden, stateWidth = kind == RecurrentCellKind.Lstm ? 2 * hidden : hidden;
         var r = new RecurrenceState(kind, batch, steps, hidden, length, reverse,
-            Tensor.Empty([batch, steps, stateWidth]), Tensor.Empty([batch, steps, savedWidth]));
+            Tensor.Empty([batch, steps, stateWidth]), keepSaved ? Tensor.Empty([batch, steps, savedWidth]) : Tensor.Empty([1, 1, savedWidth]));
         int width = r.GateWidth;
         var h = RentScratch(batch * hidden);
         var c = r.Lstm ? RentScratch(batch * hidden) : [];
@@ -103,7 +112,7 @@ public static partial class Ops
     private static void RunSteps(RecurrenceState r, Tensor inputGates, Tensor weightHh, Tensor? biasHh, int[] length,
         PanelMatrix? weightHhPanels, PackedMatrix? weightHhPacked, float[] h, float[] c, float[] hiddenGates)
     {
-        int batch = r.Batch, steps = r.Steps, hidden = r.Hidden, width = r.GateWidth, stateWidth = r.StateWidth, savedWidth = r.SavedWidth;
+        int batch = r.Batch, steps = r.Steps, hidden = r.Hidden, width = r.GateWidth, stateWidth = r.StateWidth;
         var (kind, reverse) = (r.Kind, r.Reverse);
         // Packing W_hh pays off over many steps; the copies the caller keeps (panels for a few rows, whatever the number
         // of steps — each step is a matrix-vector product —, packed for more) serve directly, as does the stored weight
@@ -127,7 +136,7 @@ public static partial class Ops
                 var hRow = h.AsSpan(b * hidden, hidden);
                 var cRow = r.Lstm ? c.AsSpan(b * hidden, hidden) : default;
                 RecurrentCellKernel.Forward(kind, inputGates.Data.Slice(row * width, width), hiddenGates.AsSpan(b * width, width),
-                    hRow, cRow, r.Saved.Data.Slice(row * savedWidth, savedWidth));
+                    hRow, cRow, r.SavedRow(row));
                 hRow.CopyTo(stateRow);
                 if (r.Lstm) cRow.CopyTo(stateRow[hidden..]);
             }
@@ -212,7 +221,7 @@ public static partial class Ops
             cPrevious = before < 0 ? c0!.Data.Slice(b * hidden, hidden) : states.Slice((((b * r.Steps) + before) * stateWidth) + hidden, hidden);
             cNow = states.Slice((row * stateWidth) + hidden, hidden);
         }
-        RecurrentCellKernel.Backward(r.Kind, dhRow, dcRow, hPrevious, cPrevious, cNow, r.Saved.Data.Slice(row * r.SavedWidth, r.SavedWidth),
+        RecurrentCellKernel.Backward(r.Kind, dhRow, dcRow, hPrevious, cPrevious, cNow, r.SavedRow(row),
             dInput.Slice(row * width, width), dHidden.Slice(row * width, width));
     }
 
