@@ -119,7 +119,7 @@ public static class DecodingBenchmark
             var target = new IntTensor([.. prefix.SelectMany(p => p)], rows, length);
             var logits = model.Decode(target, memory, mask).Narrow(1, length - 1, 1).Reshape(rows, vocab);
             var logProbs = options.NextTokenLogProbabilities(logits, step);
-            for (int r = 0; r < rows; r++) prefix[r].Add(TensorPrimitives.IndexOfMax(logProbs.Data.Slice(r * vocab, vocab)));
+            for (int r = 0; r < rows; r++) prefix[r].Add(ArgMaxKernel.IndexOfMax(logProbs.Data.Slice(r * vocab, vocab)));
         }
     }
 }

@@ -34,7 +34,7 @@ public static class GreedySearch
                 var row = logits.Data.Slice(r * vocab, vocab);
                 float logSum = SoftmaxKernel.LogSumExp(row); // over the whole vocabulary, as log-softmax is taken before the bans
                 options.Ban(row, step);
-                int best = TensorPrimitives.IndexOfMax(row);
+                int best = ArgMaxKernel.IndexOfMax(row);
                 logProbability[r] += float.IsNegativeInfinity(logSum) ? logSum : row[best] - logSum;
                 if (best == options.EosId) finished[r] = true;
                 else tokens[r].Add(best);

@@ -1,5 +1,6 @@
 using Sharpformer.Autograd;
 using Sharpformer.Data;
+using Sharpformer.Kernels;
 using Sharpformer.Metrics;
 using Sharpformer.Tensors;
 
@@ -71,7 +72,7 @@ public static class TranslationEvaluator
                 for (int i = 0; i < batch.TargetOutput.Length; i++)
                 {
                     int label = batch.TargetOutput.Data[i];
-                    if (label != SpecialTokens.Pad && TensorPrimitives.IndexOfMax(logits.Data.Slice(i * vocab, vocab)) == label) correct++;
+                    if (label != SpecialTokens.Pad && ArgMaxKernel.IndexOfMax(logits.Data.Slice(i * vocab, vocab)) == label) correct++;
                 }
                 tokens += batch.TargetTokens;
             }

@@ -2,6 +2,7 @@ using System.Text;
 using Sharpformer.Autograd;
 using Sharpformer.Data;
 using Sharpformer.Decoding;
+using Sharpformer.Kernels;
 using Sharpformer.Models.Recurrent;
 using Sharpformer.Models.Transformer;
 using Sharpformer.Reports;
@@ -95,7 +96,7 @@ public sealed class DistanceExperiment : IExperiment
         var logits = model.Network.Forward(Translator.SourceBatch([.. test.Select(p => model.SourceTokenizer.Encode(p.Source))]), Start(test.Count));
         int vocab = logits.Size(-1), correct = 0;
         for (int i = 0; i < test.Count; i++)
-            if (TensorPrimitives.IndexOfMax(logits.Data.Slice(i * vocab, vocab)) == model.TargetTokenizer.Encode(test[i].Target)[0]) correct++;
+            if (ArgMaxKernel.IndexOfMax(logits.Data.Slice(i * vocab, vocab)) == model.TargetTokenizer.Encode(test[i].Target)[0]) correct++;
         return (double)correct / test.Count;
     }
 

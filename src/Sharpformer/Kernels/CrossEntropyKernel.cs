@@ -86,8 +86,7 @@ public static unsafe class CrossEntropyKernel
                     d.Clear();
                     continue;
                 }
-                TensorPrimitives.Subtract(new ReadOnlySpan<float>(Logits + (long)r * Classes, Classes), LogSumExp[r], d);
-                TensorPrimitives.Exp(d, d);
+                ExponentialKernel.ExpAndSum(new ReadOnlySpan<float>(Logits + (long)r * Classes, Classes), LogSumExp[r], d); // softmax
                 TensorPrimitives.Subtract(d, uniform, d);
                 TensorPrimitives.Multiply(d, Scale, d);
                 d[target] -= Scale * (1f - Smoothing);

@@ -124,24 +124,7 @@ public static class SoftmaxKernel
     {
         float max = TensorPrimitives.Max(row);
         if (float.IsNegativeInfinity(max)) return max;
-        return max + (float)Math.Log(SumExp(row, max));
-    }
-
-    /// <summary>Σ exp(row − shift): vectorised exponentials over blocks of 512, the block sums added in double.</summary>
-    private static double SumExp(ReadOnlySpan<float> row, float shift)
-    {
-        const int Block = 512;
-        Span<float> buffer = stackalloc float[Math.Min(Block, row.Length)];
-        double sum = 0;
-        for (int i = 0; i < row.Length; i += Block)
-        {
-            var chunk = row.Slice(i, Math.Min(Block, row.Length - i));
-            var b = buffer[..chunk.Length];
-            TensorPrimitives.Subtract(chunk, shift, b);
-            TensorPrimitives.Exp(b, b);
-            sum += TensorPrimitives.Sum(b);
-        }
-        return sum;
+        return max + (float)Math.Log(ExponentialKernel.SumExp(row, max));
     }
 
     // In place: row ← softmax(row) or log-softmax(row).
@@ -155,11 +138,9 @@ public static class SoftmaxKernel
         }
         if (log)
         {
-            TensorPrimitives.Subtract(row, max + (float)Math.Log(SumExp(row, max)), row);
+            TensorPrimitives.Subtract(row, max + (float)Math.Log(ExponentialKernel.SumExp(row, max)), row);
             return;
         }
-        TensorPrimitives.Subtract(row, max, row);
-        TensorPrimitives.Exp(row, row);
-        TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
+        TensorPrimitives.Multiply(row, (float)(1 / ExponentialKernel.ExpAndSum(row, max, row)), row);
     }
 }

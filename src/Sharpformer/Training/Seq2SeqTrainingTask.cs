@@ -1,6 +1,7 @@
 using Sharpformer.Autograd;
 using Sharpformer.Data;
 using Sharpformer.Decoding;
+using Sharpformer.Kernels;
 using Sharpformer.Metrics;
 using Sharpformer.Models;
 using Sharpformer.Tensors;
@@ -120,7 +121,7 @@ public sealed class Seq2SeqTrainingTask(
         int vocab = logits.Size(-1);
         long correct = 0;
         for (int i = 0; i < labels.Length; i++)
-            if (labels.Data[i] != SpecialTokens.Pad && TensorPrimitives.IndexOfMax(logits.Data.Slice(i * vocab, vocab)) == labels.Data[i]) correct++;
+            if (labels.Data[i] != SpecialTokens.Pad && ArgMaxKernel.IndexOfMax(logits.Data.Slice(i * vocab, vocab)) == labels.Data[i]) correct++;
         return correct;
     }
 }
