@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Sharpformer.Autograd;
 using Sharpformer.Models;
 using Sharpformer.Tensors;
@@ -80,26 +81,44 @@ public static class BeamSearch
         return finished.Select(f => (IReadOnlyList<Hypothesis>)f.OrderByDescending(h => h.Score).Take(k).ToList()).ToArray();
     }
 
-    // The 2K best (row, token, total log-probability) continuations of sentence s's K rows, best first.
-    private static List<(int Row, int Token, float Score)> BestCandidates(ReadOnlySpan<float> logProbs, float[] scores, int s, int k, int vocab)
+    // The 2K best (row, token, total log-probability) continuations of sentence s's K rows, best first. Once 2K are held,
+    // 16 continuations at a time are compared with the worst of them, and only those that beat it are offered.
+    private static unsafe List<(int Row, int Token, float Score)> BestCandidates(ReadOnlySpan<float> logProbs, float[] scores, int s, int k, int vocab)
     {
         int want = Math.Min(2 * k, k * vocab);
         var best = new List<(int Row, int Token, float Score)>(want + 1);
-        for (int row = s * k; row < (s + 1) * k; row++)
-        {
-            if (float.IsNegativeInfinity(scores[row])) continue;
-            var lp = logProbs.Slice(row * vocab, vocab);
-            for (int v = 0; v < vocab; v++)
+        fixed (float* all = logProbs)
+            for (int row = s * k; row < (s + 1) * k; row++)
             {
-                float score = scores[row] + lp[v];
-                if (best.Count == want && score <= best[^1].Score) continue;
-                int at = best.Count;
-                while (at > 0 && best[at - 1].Score < score) at--;
-                best.Insert(at, (row, v, score));
-                if (best.Count > want) best.RemoveAt(best.Count - 1);
+                float prefix = scores[row];
+                if (float.IsNegativeInfinity(prefix)) continue;
+                float* lp = all + ((long)row * vocab);
+                int v = 0;
+                if (Vector512.IsHardwareAccelerated)
+                    for (var vPrefix = Vector512.Create(prefix); v + 16 <= vocab; v += 16)
+                    {
+                        ulong beats = best.Count < want
+                            ? 0xFFFFUL
+                            : Vector512.GreaterThan(vPrefix + Vector512.Load(lp + v), Vector512.Create(best[^1].Score)).ExtractMostSignificantBits();
+                        for (; beats != 0; beats &= beats - 1)
+                        {
+                            int token = v + System.Numerics.BitOperations.TrailingZeroCount(beats);
+                            Offer(best, want, row, token, prefix + lp[token]);
+                        }
+                    }
+                for (; v < vocab; v++) Offer(best, want, row, v, prefix + lp[v]);
             }
-        }
         return best;
+    }
+
+    // Inserts a continuation into the list kept sorted best first, if it is among the `want` best so far.
+    private static void Offer(List<(int Row, int Token, float Score)> best, int want, int row, int token, float score)
+    {
+        if (best.Count == want && score <= best[^1].Score) return;
+        int at = best.Count;
+        while (at > 0 && best[at - 1].Score < score) at--;
+        best.Insert(at, (row, token, score));
+        if (best.Count > want) best.RemoveAt(best.Count - 1);
     }
 
     // Adds a finished hypothesis, keeping only the k best by score.

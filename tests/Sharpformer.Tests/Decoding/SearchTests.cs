@@ -169,4 +169,54 @@ public sealed class SearchTests
         Assert.DoesNotContain(2, best.Tokens);
         Assert.True(best.Finished);
     }
+
+    /// <summary>Random logits over a vocabulary of several vectors and a tail that depend on the previous token.</summary>
+    private sealed class RandomModel(int vocab) : IIncrementalDecoder
+    {
+        private sealed class State(int rows) : IDecoderState
+        {
+            public int Rows { get; private set; } = rows;
+            public void Reorder(IntTensor rows) => Rows = rows.Length;
+        }
+
+        public IDecoderState Start(IntTensor source) => new State(source.Shape[0]);
+
+        public Tensor Step(IDecoderState state, IntTensor previousTokens)
+        {
+            var logits = Tensor.Zeros(previousTokens.Length, vocab);
+            for (int r = 0; r < previousTokens.Length; r++) Logits(previousTokens.Data[r]).CopyTo(logits.Data.Slice(r * vocab, vocab));
+            return logits;
+        }
+
+        public float[] Logits(int previous) => Tensor.Randn(new Rng((ulong)previous + 1), vocab).ToArray();
+
+        public float[] LogProbabilities(int previous, SearchOptions options)
+        {
+            var row = Ops.LogSoftmax(Tensor.FromArray(Logits(previous), 1, vocab)).ToArray();
+            foreach (int banned in new[] { options.PadId, options.BosId, options.EosId }) row[banned] = float.NegativeInfinity;
+            return row;
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 37)]    // two vectors of 16 and a tail
+    [InlineData(4, 8000)]  // a vocabulary
+    public void Two_steps_of_beam_search_keep_the_k_best_continuations_of_the_k_best_first_tokens(int k, int vocab)
+    {
+        var model = new RandomModel(vocab);
+        var options = new SearchOptions { BeamSize = k, MinLength = 2, MaxLength = 2, LengthPenaltyAlpha = 0f };
+        var found = BeamSearch.Decode(model, new IntTensor([4, 5], 1, 2), options)[0];
+
+        using var noGrad = GradMode.NoGrad();
+        var first = model.LogProbabilities(options.BosId, options);
+        var expected = Enumerable.Range(0, vocab).OrderByDescending(a => first[a]).Take(k)
+            .SelectMany(a => model.LogProbabilities(a, options).Select((lp, b) => (Tokens: new[] { a, b }, Score: first[a] + lp)))
+            .OrderByDescending(c => c.Score).Take(k).ToList();
+        Assert.Equal(k, found.Count);
+        for (int i = 0; i < k; i++)
+        {
+            Assert.Equal(expected[i].Tokens, found[i].Tokens);
+            Assert.Equal(expected[i].Score, found[i].LogProbability, 1e-5);
+        }
+    }
 }
