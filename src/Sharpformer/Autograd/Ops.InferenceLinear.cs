@@ -21,10 +21,11 @@ public static partial class Ops
         var scales = ArrayPool<float>.Shared.Rent(rows);
         try
         {
-            for (int r = 0; r < rows; r++) scales[r] = Int8Gemv.QuantizeShifted(x.Data.Slice(r * weight.Columns, weight.Columns), shifted.AsSpan(r * stride, stride));
             fixed (byte* pu = shifted)
-            fixed (float* ps = scales, py = y.Data)
+            fixed (float* px = x.Data, ps = scales, py = y.Data)
             {
+                var quantize = new QuantizeRows { X = px, Columns = weight.Columns, Shifted = pu, Stride = stride, Scales = ps };
+                RowParallel.For(rows, weight.Columns, ref quantize);
                 // Blocks of output features split across threads: each range streams its own panels of W once for all
                 // input rows. An int8 multiply-add costs about a quarter of a float one, hence the work estimate.
                 var body = new Int8Blocks { Weight = weight, Shifted = pu, Scales = ps, Rows = rows, Y = py };
@@ -106,12 +107,7 @@ public static partial class Ops
     // Adds the bias to every row and records the operation (without a gradient).
     private static Tensor InferenceResult(string op, Tensor x, Tensor y, Tensor? bias)
     {
-        if (bias is not null)
-        {
-            int outFeatures = bias.Dims[0];
-            for (int r = 0; r < y.Length / Math.Max(outFeatures, 1); r++)
-                TensorPrimitives.Add(y.Data.Slice(r * outFeatures, outFeatures), bias.Data, y.Data.Slice(r * outFeatures, outFeatures));
-        }
+        if (bias is not null && bias.Length > 0) BiasKernel.AddRows(bias.Data, y.Data);
         return Tape.Record(y, op, [x], _ => throw new InvalidOperationException($"{op} has no gradient."));
     }
 
@@ -123,6 +119,20 @@ public static partial class Ops
         public int Rows;
 
         public readonly void Run(int start, int end) => Int8Gemv.Block(Weight, Shifted, Scales, Rows, start, end, Y);
+    }
+
+    // Each input row in the shifted int8 form Int8Gemv multiplies, with its scale.
+    private unsafe struct QuantizeRows : IRowRange
+    {
+        public float* X, Scales;
+        public byte* Shifted;
+        public int Columns, Stride;
+
+        public readonly void Run(int start, int end)
+        {
+            for (long r = start; r < end; r++)
+                Scales[r] = Int8Gemv.QuantizeShifted(new ReadOnlySpan<float>(X + (r * Columns), Columns), new Span<byte>(Shifted + (r * Stride), Stride));
+        }
     }
 
     private unsafe struct BFloat16Blocks : IRowRange

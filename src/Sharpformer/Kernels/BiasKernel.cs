@@ -1,10 +1,10 @@
 namespace Sharpformer.Kernels;
 
 /// <summary>
-/// The two bias loops of an affine layer y = x Wᵀ + b over a row-major [rows, cols] matrix: broadcasting b into every row
-/// before the GEMM accumulates onto it, and summing the rows of dy into db. Both split over <see cref="RowParallel"/>
-/// ranges (rows for the broadcast, columns for the sum, each column summed in row order), so results do not depend on
-/// the thread count.
+/// The bias loops of an affine layer y = x Wᵀ + b over a row-major [rows, cols] matrix: broadcasting b into every row
+/// before the GEMM accumulates onto it (or adding it to every row after a product that does not), and summing the rows
+/// of dy into db. All split over <see cref="RowParallel"/> ranges (rows for the broadcast and the addition, columns for
+/// the sum, each column summed in row order), so results do not depend on the thread count.
 /// </summary>
 public static unsafe class BiasKernel
 {
@@ -17,6 +17,19 @@ public static unsafe class BiasKernel
         fixed (float* pb = bias, py = y)
         {
             var body = new BroadcastRange { Bias = pb, Y = py, Cols = cols };
+            RowParallel.For(y.Length / cols, cols, ref body);
+        }
+    }
+
+    /// <summary>Adds <paramref name="bias"/> (length cols) to each of the rows of <paramref name="y"/>.</summary>
+    public static void AddRows(ReadOnlySpan<float> bias, Span<float> y)
+    {
+        int cols = bias.Length;
+        if (cols == 0 || y.Length % cols != 0)
+            throw new ArgumentException($"Bias: {y.Length} elements are not whole rows of {cols}.", nameof(y));
+        fixed (float* pb = bias, py = y)
+        {
+            var body = new AddRange { Bias = pb, Y = py, Cols = cols };
             RowParallel.For(y.Length / cols, cols, ref body);
         }
     }
@@ -44,6 +57,22 @@ public static unsafe class BiasKernel
         {
             var bias = new ReadOnlySpan<float>(Bias, Cols);
             for (long r = start; r < end; r++) bias.CopyTo(new Span<float>(Y + (r * Cols), Cols));
+        }
+    }
+
+    private struct AddRange : IRowRange
+    {
+        public float* Bias, Y;
+        public int Cols;
+
+        public readonly void Run(int start, int end)
+        {
+            var bias = new ReadOnlySpan<float>(Bias, Cols);
+            for (long r = start; r < end; r++)
+            {
+                var row = new Span<float>(Y + (r * Cols), Cols);
+                TensorPrimitives.Add(row, bias, row);
+            }
         }
     }
 
