@@ -9,30 +9,10 @@ namespace Sharpformer.Kernels;
 public static unsafe class BiasKernel
 {
     /// <summary>Copies <paramref name="bias"/> (length cols) into each of the rows of <paramref name="y"/>.</summary>
-    public static void BroadcastRows(ReadOnlySpan<float> bias, Span<float> y)
-    {
-        int cols = bias.Length;
-        if (cols == 0 || y.Length % cols != 0)
-            throw new ArgumentException($"Bias: {y.Length} elements are not whole rows of {cols}.", nameof(y));
-        fixed (float* pb = bias, py = y)
-        {
-            var body = new BroadcastRange { Bias = pb, Y = py, Cols = cols };
-            RowParallel.For(y.Length / cols, cols, ref body);
-        }
-    }
+    public static void BroadcastRows(ReadOnlySpan<float> bias, Span<float> y) => EachRow(bias, y, add: false);
 
     /// <summary>Adds <paramref name="bias"/> (length cols) to each of the rows of <paramref name="y"/>.</summary>
-    public static void AddRows(ReadOnlySpan<float> bias, Span<float> y)
-    {
-        int cols = bias.Length;
-        if (cols == 0 || y.Length % cols != 0)
-            throw new ArgumentException($"Bias: {y.Length} elements are not whole rows of {cols}.", nameof(y));
-        fixed (float* pb = bias, py = y)
-        {
-            var body = new AddRange { Bias = pb, Y = py, Cols = cols };
-            RowParallel.For(y.Length / cols, cols, ref body);
-        }
-    }
+    public static void AddRows(ReadOnlySpan<float> bias, Span<float> y) => EachRow(bias, y, add: true);
 
     /// <summary>target[j] = Σ_r dy[r, j] (+ target[j] when <paramref name="accumulate"/>), for dy with target.Length columns.</summary>
     public static void SumRows(ReadOnlySpan<float> dy, Span<float> target, bool accumulate)
@@ -48,22 +28,24 @@ public static unsafe class BiasKernel
         }
     }
 
-    private struct BroadcastRange : IRowRange
+    // Copies (or adds) the bias into every row, in parallel ranges of rows.
+    private static void EachRow(ReadOnlySpan<float> bias, Span<float> y, bool add)
     {
-        public float* Bias, Y;
-        public int Cols;
-
-        public readonly void Run(int start, int end)
+        int cols = bias.Length;
+        if (cols == 0 || y.Length % cols != 0)
+            throw new ArgumentException($"Bias: {y.Length} elements are not whole rows of {cols}.", nameof(y));
+        fixed (float* pb = bias, py = y)
         {
-            var bias = new ReadOnlySpan<float>(Bias, Cols);
-            for (long r = start; r < end; r++) bias.CopyTo(new Span<float>(Y + (r * Cols), Cols));
+            var body = new RowRange { Bias = pb, Y = py, Cols = cols, Add = add };
+            RowParallel.For(y.Length / cols, cols, ref body);
         }
     }
 
-    private struct AddRange : IRowRange
+    private struct RowRange : IRowRange
     {
         public float* Bias, Y;
         public int Cols;
+        public bool Add;
 
         public readonly void Run(int start, int end)
         {
@@ -71,7 +53,8 @@ public static unsafe class BiasKernel
             for (long r = start; r < end; r++)
             {
                 var row = new Span<float>(Y + (r * Cols), Cols);
-                TensorPrimitives.Add(row, bias, row);
+                if (Add) TensorPrimitives.Add(row, bias, row);
+                else bias.CopyTo(row);
             }
         }
     }
