@@ -22,13 +22,13 @@ public static partial class Ops
         try
         {
             fixed (byte* pu = shifted)
-            fixed (float* px = x.Data, ps = scales, py = y.Data)
+            fixed (float* px = x.Data, ps = scales, py = y.Data, pb = bias is null ? default : bias.Data)
             {
                 var quantize = new QuantizeRows { X = px, Columns = weight.Columns, Shifted = pu, Stride = stride, Scales = ps };
                 RowParallel.For(rows, weight.Columns, ref quantize);
                 // Blocks of output features split across threads: each range streams its own panels of W once for all
                 // input rows. An int8 multiply-add costs about a quarter of a float one, hence the work estimate.
-                var body = new Int8Blocks { Weight = weight, Shifted = pu, Scales = ps, Rows = rows, Y = py };
+                var body = new Int8Blocks { Weight = weight, Shifted = pu, Scales = ps, Rows = rows, Y = py, Bias = pb };
                 RowParallel.For(weight.Blocks, rows * stride * Int8Matrix.PanelRows / 4, ref body);
             }
         }
@@ -37,7 +37,7 @@ public static partial class Ops
             ArrayPool<byte>.Shared.Return(shifted);
             ArrayPool<float>.Shared.Return(scales);
         }
-        return InferenceResult("LinearInt8", x, y, bias);
+        return InferenceResult("LinearInt8", x, y, bias: null); // the bias is added as the outputs are written
     }
 
     /// <summary>
@@ -115,10 +115,10 @@ public static partial class Ops
     {
         public Int8Matrix Weight;
         public byte* Shifted;
-        public float* Scales, Y;
+        public float* Scales, Y, Bias;
         public int Rows;
 
-        public readonly void Run(int start, int end) => Int8Gemv.Block(Weight, Shifted, Scales, Rows, start, end, Y);
+        public readonly void Run(int start, int end) => Int8Gemv.Block(Weight, Shifted, Scales, Rows, start, end, Y, Bias);
     }
 
     // Each input row in the shifted int8 form Int8Gemv multiplies, with its scale.

@@ -66,14 +66,15 @@ public static unsafe class Int8Gemv
     /// <summary>
     /// Y [m, W.Rows] = X Wᵀ for the output rows of blocks [<paramref name="blockStart"/>, <paramref name="blockEnd"/>)
     /// (<see cref="Int8Matrix.PanelRows"/> rows each), from m input rows in shifted form <paramref name="shifted"/>
-    /// [m, W.PaddedColumns] (<see cref="QuantizeShifted"/>) with their scales. The integer sums are exact, so every
-    /// output is the same whatever rows it is computed with.
+    /// [m, W.PaddedColumns] (<see cref="QuantizeShifted"/>) with their scales, plus <paramref name="bias"/> [W.Rows]
+    /// when given (added as each output is written, so the layer's bias costs no pass of its own). The integer sums are
+    /// exact, so every output is the same whatever rows it is computed with.
     /// </summary>
-    public static void Block(Int8Matrix w, byte* shifted, float* scales, int m, int blockStart, int blockEnd, float* y)
+    public static void Block(Int8Matrix w, byte* shifted, float* scales, int m, int blockStart, int blockEnd, float* y, float* bias = null)
     {
         if (!IsAccelerated)
         {
-            Portable(w, shifted, scales, m, blockStart, blockEnd, y);
+            Portable(w, shifted, scales, m, blockStart, blockEnd, y, bias);
             return;
         }
         int stride = w.PaddedColumns, groups = w.ColumnGroups;
@@ -82,7 +83,7 @@ public static unsafe class Int8Gemv
         fixed (float* rowScales = w.PaddedScales)
         fixed (int* compensations = w.Compensations)
         {
-            var epilogue = new Epilogue(w.Rows, rowScales, compensations, scales, y);
+            var epilogue = new Epilogue(w.Rows, rowScales, compensations, scales, y, bias);
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
@@ -114,8 +115,8 @@ public static unsafe class Int8Gemv
         }
     }
 
-    /// <summary>Turns a block's eight int32 sums for input row i into floats: y = (s_x·scale)·(sum − 128·Σq).</summary>
-    private readonly struct Epilogue(int n, float* rowScales, int* compensations, float* scales, float* y)
+    /// <summary>Turns a block's eight int32 sums for input row i into floats: y = (s_x·scale)·(sum − 128·Σq) (+ bias).</summary>
+    private readonly struct Epilogue(int n, float* rowScales, int* compensations, float* scales, float* y, float* bias)
     {
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Store(int i, int block, Vector256<int> sums)
@@ -126,10 +127,10 @@ public static unsafe class Int8Gemv
             float* target = y + ((long)i * n) + row;
             if (row + Int8Matrix.PanelRows <= n)
             {
-                values.Store(target);
+                (bias == null ? values : Avx.Add(values, Avx.LoadVector256(bias + row))).Store(target);
                 return;
             }
-            for (int r = 0; r < n - row; r++) target[r] = values.GetElement(r);
+            for (int r = 0; r < n - row; r++) target[r] = bias == null ? values.GetElement(r) : values.GetElement(r) + bias[row + r];
         }
     }
 
@@ -215,7 +216,7 @@ public static unsafe class Int8Gemv
     }
 
     /// <summary>The same integers without VNNI, from the row-major values.</summary>
-    private static void Portable(Int8Matrix w, byte* shifted, float* scales, int m, int blockStart, int blockEnd, float* y)
+    private static void Portable(Int8Matrix w, byte* shifted, float* scales, int m, int blockStart, int blockEnd, float* y, float* bias)
     {
         int k = w.Columns, n = w.Rows, stride = w.PaddedColumns;
         int end = Math.Min(blockEnd * Int8Matrix.PanelRows, n);
@@ -229,7 +230,8 @@ public static unsafe class Int8Gemv
                     byte* u = shifted + ((long)i * stride);
                     int dot = 0;
                     for (int p = 0; p < k; p++) dot += u[p] * q[p];
-                    y[((long)i * n) + r] = scales[i] * w.Scales[r] * (dot - compensation);
+                    float value = scales[i] * w.Scales[r] * (dot - compensation);
+                    y[((long)i * n) + r] = bias == null ? value : value + bias[r];
                 }
             }
     }

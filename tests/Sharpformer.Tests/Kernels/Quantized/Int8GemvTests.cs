@@ -94,14 +94,18 @@ public sealed class Int8GemvTests
         var scales = new float[m];
         for (int i = 0; i < m; i++) scales[i] = Int8Gemv.QuantizeShifted(x.AsSpan(i * columns, columns), shifted.AsSpan(i * stride, stride));
         var y = new float[m * rows];
+        var withBias = new float[m * rows];
+        var bias = Random(1, rows, seed: 7).Values;
         unsafe
         {
             fixed (byte* pu = shifted)
-            fixed (float* ps = scales, py = y)
+            fixed (float* ps = scales, py = y, pyb = withBias, pb = bias)
             {
                 // Two ranges of blocks, as two threads would compute them.
                 Int8Gemv.Block(q, pu, ps, m, 0, q.Blocks / 2, py);
                 Int8Gemv.Block(q, pu, ps, m, q.Blocks / 2, q.Blocks, py);
+                Int8Gemv.Block(q, pu, ps, m, 0, q.Blocks / 2, pyb, pb);
+                Int8Gemv.Block(q, pu, ps, m, q.Blocks / 2, q.Blocks, pyb, pb);
             }
         }
         for (int i = 0; i < m; i++)
@@ -110,6 +114,7 @@ public sealed class Int8GemvTests
                 int dot = 0;
                 for (int c = 0; c < columns; c++) dot += (shifted[(i * stride) + c] - 128) * q.Values[(r * columns) + c];
                 Assert.Equal(scales[i] * q.Scales[r] * dot, y[(i * rows) + r]);
+                Assert.Equal((scales[i] * q.Scales[r] * dot) + bias[r], withBias[(i * rows) + r]);
             }
     }
 
