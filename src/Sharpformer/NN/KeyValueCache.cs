@@ -1,4 +1,5 @@
 using Sharpformer.Autograd;
+using Sharpformer.Kernels;
 using Sharpformer.Tensors;
 
 namespace Sharpformer.NN;
@@ -90,20 +91,42 @@ public sealed class KeyValueCache(bool isStatic)
     }
 
     // New storage of the given capacity whose row i holds the filled positions of the old one's row rows[i] (row i when
-    // rows is null); the old storage goes back to the pool.
-    private Tensor Copy(Tensor previous, int[]? rows, int capacity)
+    // rows is null), copied in parallel ranges of rows; the old storage goes back to the pool.
+    private unsafe Tensor Copy(Tensor previous, int[]? rows, int capacity)
     {
         int count = rows?.Length ?? previous.Size(0), heads = previous.Size(1), headSize = previous.Size(3);
-        int oldCapacity = previous.Size(2), filled = Length * headSize;
         var storage = Tensor.Empty([count, heads, capacity, headSize]).Keep();
-        for (int r = 0; r < count; r++)
+        fixed (float* from = previous.Data, to = storage.Data)
+        fixed (int* map = rows)
         {
-            int from = rows?[r] ?? r;
-            for (int i = 0; i < heads; i++)
-                previous.Data.Slice(((from * heads) + i) * oldCapacity * headSize, filled).CopyTo(storage.Data.Slice(((r * heads) + i) * capacity * headSize, filled));
+            var body = new RowCopy
+            {
+                From = from, To = to, Map = map, Heads = heads, FromRow = (long)heads * previous.Size(2) * headSize,
+                ToRow = (long)heads * capacity * headSize, FromHead = previous.Size(2) * headSize, ToHead = capacity * headSize,
+                Filled = Length * headSize,
+            };
+            RowParallel.For(count, heads * body.Filled, ref body);
         }
         previous.Buffer.Release();
         return storage;
+    }
+
+    private unsafe struct RowCopy : IRowRange
+    {
+        public float* From, To;
+        public int* Map;
+        public long FromRow, ToRow;
+        public int Heads, FromHead, ToHead, Filled;
+
+        public readonly void Run(int start, int end)
+        {
+            for (int r = start; r < end; r++)
+            {
+                float* source = From + ((Map == null ? r : Map[r]) * FromRow), target = To + (r * ToRow);
+                for (int i = 0; i < Heads; i++)
+                    new ReadOnlySpan<float>(source + ((long)i * FromHead), Filled).CopyTo(new Span<float>(target + ((long)i * ToHead), Filled));
+            }
+        }
     }
 
     // storage[r, i, Length + t, :] = source[r, t, i·d_k …] for every row, new position and head.
