@@ -55,7 +55,7 @@ public static class ExponentialKernel
     {
         if (!IsAccelerated)
         {
-            var scratch = new float[Math.Min(512, x.Length)];
+            Span<float> scratch = stackalloc float[Math.Min(512, x.Length)];
             double total = 0;
             for (int start = 0; start < x.Length; start += scratch.Length)
             {
